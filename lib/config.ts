@@ -1,0 +1,157 @@
+import { z } from "zod";
+
+/**
+ * Every environment variable the app reads, in one place. The Bicep app settings, the
+ * local.settings.json example and the README table are checked against `settingNames`.
+ */
+const durationSeconds = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+
+const envSchema = z
+  .object({
+    MONGODB_URI: z
+      .string({ error: "MONGODB_URI is not set: give the MongoDB connection string (Key Vault reference in Azure)" })
+      .regex(/^mongodb(\+srv)?:\/\//, "MONGODB_URI must start with mongodb:// or mongodb+srv://"),
+    MONGODB_DATABASE: z.string().min(1).default("pathways-prod"),
+
+    // Storage: a connection string locally (Azurite), service URIs + managed identity in Azure.
+    // Names follow the Functions identity-based connection convention (`<CONN>__<service>Uri`).
+    LAKE_STORAGE: z.string().min(1).optional(),
+    LAKE_STORAGE__blobServiceUri: z.url().optional(),
+    STATE_STORAGE: z.string().min(1).optional(),
+    STATE_STORAGE__blobServiceUri: z.url().optional(),
+    STATE_STORAGE__tableServiceUri: z.url().optional(),
+    STATE_STORAGE__queueServiceUri: z.url().optional(),
+    AZURE_CLIENT_ID: z.string().optional(),
+
+    LAKE_RAW_CONTAINER: z.string().min(3).default("raw"),
+    LAKE_CURATED_CONTAINER: z.string().min(3).default("curated"),
+    LAKE_QUARANTINE_CONTAINER: z.string().min(3).default("quarantine"),
+    STATE_LOCKS_CONTAINER: z.string().min(3).default("etl-locks"),
+    STATE_WATERMARKS_TABLE: z.string().regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/).default("watermarks"),
+    STATE_RUNS_TABLE: z.string().regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/).default("etlruns"),
+    STATE_JOBS_TABLE: z.string().regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/).default("backfilljobs"),
+    BACKFILL_QUEUE: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/).default("backfill-chunks"),
+
+    ETL_SETTLE_DELAY_SECONDS: durationSeconds(120),
+    ETL_INITIAL_LOOKBACK_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+    ETL_BATCH_SIZE: z.coerce.number().int().min(1).max(50_000).default(1000),
+    ETL_LEASE_SECONDS: z.coerce.number().int().min(15).max(60).default(60),
+    ETL_LEASE_WAIT_SECONDS: durationSeconds(0),
+    ETL_PARQUET_COMPRESSION: z.enum(["SNAPPY", "GZIP"]).default("SNAPPY"),
+
+    HEALTH_MAX_LAG_MINUTES: z.coerce.number().int().min(1).default(120),
+    RUN_HISTORY_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
+    APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (!env.LAKE_STORAGE && !env.LAKE_STORAGE__blobServiceUri) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["LAKE_STORAGE"],
+        message:
+          "LAKE_STORAGE is not set: give a connection string (local) or LAKE_STORAGE__blobServiceUri (managed identity)",
+      });
+    }
+    if (!env.STATE_STORAGE) {
+      for (const svc of ["blob", "table", "queue"] as const) {
+        const key = `STATE_STORAGE__${svc}ServiceUri` as const;
+        if (!env[key]) {
+          ctx.addIssue({
+            code: "custom",
+            path: [key],
+            message: `${key} is not set: give STATE_STORAGE (connection string) or all three STATE_STORAGE__{blob,table,queue}ServiceUri`,
+          });
+        }
+      }
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  mongo: { uri: string; database: string };
+  lake: { connectionString?: string; blobServiceUri?: string };
+  state: { connectionString?: string; blobServiceUri?: string; tableServiceUri?: string; queueServiceUri?: string };
+  managedIdentityClientId?: string;
+  containers: { raw: string; curated: string; quarantine: string; locks: string };
+  tables: { watermarks: string; runs: string; jobs: string };
+  queues: { backfill: string };
+  etl: {
+    settleDelayMs: number;
+    initialLookbackDays: number;
+    batchSize: number;
+    leaseSeconds: number;
+    leaseWaitMs: number;
+    parquetCompression: "SNAPPY" | "GZIP";
+  };
+  health: { maxLagMinutes: number };
+  runHistoryRetentionDays: number;
+  appInsightsConnectionString?: string;
+}
+
+/** Names of every setting, for drift checks against infra and docs. */
+export const settingNames = Object.keys(envSchema.shape ?? {}) as (keyof Env)[];
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join("\n  - ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses settings from `env`; throws ConfigError naming each bad variable (never its value). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const blanksRemoved = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = envSchema.safeParse(blanksRemoved);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = issue.path.join(".") || "environment";
+        return issue.message.startsWith(name) ? issue.message : `${name}: ${issue.message}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  return {
+    mongo: { uri: e.MONGODB_URI, database: e.MONGODB_DATABASE },
+    lake: { connectionString: e.LAKE_STORAGE, blobServiceUri: e.LAKE_STORAGE__blobServiceUri },
+    state: {
+      connectionString: e.STATE_STORAGE,
+      blobServiceUri: e.STATE_STORAGE__blobServiceUri,
+      tableServiceUri: e.STATE_STORAGE__tableServiceUri,
+      queueServiceUri: e.STATE_STORAGE__queueServiceUri,
+    },
+    managedIdentityClientId: e.AZURE_CLIENT_ID,
+    containers: {
+      raw: e.LAKE_RAW_CONTAINER,
+      curated: e.LAKE_CURATED_CONTAINER,
+      quarantine: e.LAKE_QUARANTINE_CONTAINER,
+      locks: e.STATE_LOCKS_CONTAINER,
+    },
+    tables: { watermarks: e.STATE_WATERMARKS_TABLE, runs: e.STATE_RUNS_TABLE, jobs: e.STATE_JOBS_TABLE },
+    queues: { backfill: e.BACKFILL_QUEUE },
+    etl: {
+      settleDelayMs: e.ETL_SETTLE_DELAY_SECONDS * 1000,
+      initialLookbackDays: e.ETL_INITIAL_LOOKBACK_DAYS,
+      batchSize: e.ETL_BATCH_SIZE,
+      leaseSeconds: e.ETL_LEASE_SECONDS,
+      leaseWaitMs: e.ETL_LEASE_WAIT_SECONDS * 1000,
+      parquetCompression: e.ETL_PARQUET_COMPRESSION,
+    },
+    health: { maxLagMinutes: e.HEALTH_MAX_LAG_MINUTES },
+    runHistoryRetentionDays: e.RUN_HISTORY_RETENTION_DAYS,
+    appInsightsConnectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING,
+  };
+}
+
+/** Names of settings that the app cannot start without in Azure (for infra drift checks). */
+export const requiredInAzure = [
+  "MONGODB_URI",
+  "MONGODB_DATABASE",
+  "LAKE_STORAGE__blobServiceUri",
+  "STATE_STORAGE__blobServiceUri",
+  "STATE_STORAGE__tableServiceUri",
+  "STATE_STORAGE__queueServiceUri",
+  "AZURE_CLIENT_ID",
+  "APPLICATIONINSIGHTS_CONNECTION_STRING",
+] as const satisfies readonly (keyof Env)[];
