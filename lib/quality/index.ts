@@ -1,12 +1,5 @@
-import type { Derivation } from "../collections/spec.js";
-
-// Placeholder until the scoring issue lands: columns exist, values are null.
-export const QUALITY_VERSION = "0";
-
-export const messageQuality: Derivation = {
-  columns: [
-    { name: "quality_score", type: "double", description: "Overall quality 0-100 (null outside scored categories)" },
-    { name: "quality_version", type: "string", description: "Scoring method version" },
-  ],
-  derive: () => ({ values: { quality_score: null, quality_version: null } }),
-};
+export { messageQuality, qualityColumns, SCORED_CATEGORIES, isScoredCategory } from "./derivation.js";
+export { readMessage, type MessageInput } from "./input.js";
+export { scoreMessage, combine, WEIGHTS, HARD_FAILURE_CAP, COMPONENT_NAMES, type ComponentName, type QualityScore } from "./score.js";
+export { FAILURE_FLAGS, HARD_FAILURES, type FailureFlag } from "./components/integrity.js";
+export { QUALITY_VERSION } from "./version.js";

@@ -1,0 +1,40 @@
+/** Lake layout (DESIGN.md): {container}/{collection}/date=YYYY-MM-DD/{collection}_{fileId}.{ext}. */
+export type LakeZone = "raw" | "curated" | "quarantine";
+
+const extensions: Record<LakeZone, string> = { raw: "jsonl", curated: "parquet", quarantine: "jsonl" };
+
+/** UTC day of a timestamp, the partition a document lands in. */
+export function utcDay(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+/** `YYYYMMDD_HHMMSS` of a UTC instant. */
+export function formatRunId(date: Date): string {
+  const iso = date.toISOString();
+  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}_${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}`;
+}
+
+export function partitionPrefix(collection: string, day: string): string {
+  return `${collection}/date=${day}/`;
+}
+
+/** Blob name inside the zone's container. */
+export function lakeBlobName(zone: LakeZone, collection: string, day: string, fileId: string): string {
+  return `${partitionPrefix(collection, day)}${collection}_${fileId}.${extensions[zone]}`;
+}
+
+/** The path as logs and docs show it, container included. */
+export function displayPath(zone: LakeZone, blobName: string): string {
+  return `${zone}/${blobName}`;
+}
+
+/** Every UTC day from `from` to `to` inclusive. */
+export function daysBetween(from: Date, to: Date): string[] {
+  const days: string[] = [];
+  const cursor = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate()));
+  while (cursor.getTime() <= to.getTime()) {
+    days.push(utcDay(cursor));
+    cursor.setUTCDate(cursor.getUTCDate() + 1);
+  }
+  return days;
+}

@@ -1,0 +1,23 @@
+import parquet from "@dsnp/parquetjs";
+import type { ColumnDef, ColumnType } from "../collections/spec.js";
+
+// parquetjs types per curated type: timestamps as INT64 TIMESTAMP_MILLIS (UTC), ids and JSON as UTF8.
+const parquetTypes: Record<ColumnType, string> = {
+  string: "UTF8",
+  id: "UTF8",
+  json: "UTF8",
+  timestamp: "TIMESTAMP_MILLIS",
+  double: "DOUBLE",
+  int64: "INT64",
+  boolean: "BOOLEAN",
+};
+
+export type Compression = "SNAPPY" | "GZIP";
+
+export function parquetSchema(columns: readonly ColumnDef[], compression: Compression): InstanceType<typeof parquet.ParquetSchema> {
+  const fields: Record<string, { type: string; optional: boolean; compression: Compression }> = {};
+  for (const column of columns) {
+    fields[column.name] = { type: parquetTypes[column.type], optional: !column.required, compression };
+  }
+  return new parquet.ParquetSchema(fields as never);
+}

@@ -1,0 +1,99 @@
+import type { WriteStream } from "node:fs";
+import parquet from "@dsnp/parquetjs";
+import type { BlobServiceClient } from "@azure/storage-blob";
+import { BSON, type Document } from "mongodb";
+import { curatedColumns, type CollectionSpec } from "../collections/spec.js";
+import type { CuratedRow } from "../transform/curated-row.js";
+import { toRawLine } from "../transform/bson-values.js";
+import { startUpload, type StreamingUpload } from "./blob-upload.js";
+import { displayPath, lakeBlobName, type LakeZone } from "./lake-paths.js";
+import { parquetSchema, type Compression } from "./parquet-schema.js";
+
+export interface LakeTarget {
+  lake: BlobServiceClient;
+  containers: Record<LakeZone, string>;
+  compression: Compression;
+}
+
+export interface FileWritten {
+  zone: LakeZone;
+  container: string;
+  blobName: string;
+  path: string;
+  count: number;
+}
+
+type ParquetWriter = Awaited<ReturnType<typeof parquet.ParquetWriter.openStream>>;
+
+/**
+ * The raw, curated and quarantine files of one (collection, day, fileId). Each file is opened on
+ * its first record, streamed to its blob, and committed on close; nothing is visible before.
+ */
+export class PartitionFiles {
+  private raw?: { upload: StreamingUpload; count: number };
+  private curated?: { upload: StreamingUpload; writer: ParquetWriter; count: number };
+  private quarantine?: { upload: StreamingUpload; count: number };
+
+  constructor(
+    private readonly target: LakeTarget,
+    private readonly spec: CollectionSpec,
+    readonly day: string,
+    readonly fileId: string,
+  ) {}
+
+  blobName(zone: LakeZone): string {
+    return lakeBlobName(zone, this.spec.name, this.day, this.fileId);
+  }
+
+  private open(zone: LakeZone, contentType: string): StreamingUpload {
+    const container = this.target.lake.getContainerClient(this.target.containers[zone]);
+    return startUpload(container.getBlockBlobClient(this.blobName(zone)), contentType);
+  }
+
+  async writeRaw(doc: Document): Promise<void> {
+    this.raw ??= { upload: this.open("raw", "application/x-ndjson"), count: 0 };
+    await this.raw.upload.write(toRawLine(doc) + "\n");
+    this.raw.count++;
+  }
+
+  async writeCurated(row: CuratedRow): Promise<void> {
+    if (!this.curated) {
+      const upload = this.open("curated", "application/vnd.apache.parquet");
+      const schema = parquetSchema(curatedColumns(this.spec), this.target.compression);
+      const writer = await parquet.ParquetWriter.openStream(schema, upload.stream as unknown as WriteStream, { rowGroupSize: 5000 });
+      this.curated = { upload, writer, count: 0 };
+    }
+    await this.curated.writer.appendRow(row as Record<string, unknown>);
+    this.curated.count++;
+  }
+
+  async writeQuarantine(doc: Document, reason: string): Promise<void> {
+    this.quarantine ??= { upload: this.open("quarantine", "application/x-ndjson"), count: 0 };
+    const line = BSON.EJSON.stringify({ reason, collection: this.spec.name, fileId: this.fileId, doc }, { relaxed: false });
+    await this.quarantine.upload.write(line + "\n");
+    this.quarantine.count++;
+  }
+
+  /** Commits every open file; resolves once all are durable. */
+  async close(): Promise<FileWritten[]> {
+    const written: FileWritten[] = [];
+    const record = (zone: LakeZone, count: number) => {
+      const blobName = this.blobName(zone);
+      written.push({ zone, container: this.target.containers[zone], blobName, path: displayPath(zone, blobName), count });
+    };
+    if (this.curated) await this.curated.writer.close(); // writes the footer and ends the stream
+    await Promise.all([
+      this.raw?.upload.finish(),
+      this.curated?.upload.finish(),
+      this.quarantine?.upload.finish(),
+    ]);
+    if (this.raw) record("raw", this.raw.count);
+    if (this.curated) record("curated", this.curated.count);
+    if (this.quarantine) record("quarantine", this.quarantine.count);
+    return written;
+  }
+
+  async abort(error: Error): Promise<void> {
+    await Promise.all([this.raw?.upload.abort(error), this.curated?.upload.abort(error), this.quarantine?.upload.abort(error)]);
+  }
+}

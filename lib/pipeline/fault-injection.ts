@@ -1,0 +1,17 @@
+/**
+ * Named points where the crash-safety tests kill the process (SIGKILL, no cleanup), set through
+ * ETL_FAULT_CRASH_AT=<point>[:<nth hit>]. Unset in production, where this is one env lookup.
+ */
+export type CrashPoint = "after-claim" | "doc-written" | "partition-closed" | "before-commit" | "after-commit";
+
+const hits = new Map<string, number>();
+
+export function crashpoint(point: CrashPoint): void {
+  const setting = process.env.ETL_FAULT_CRASH_AT;
+  if (!setting) return;
+  const [name, nth = "1"] = setting.split(":");
+  if (name !== point) return;
+  const count = (hits.get(point) ?? 0) + 1;
+  hits.set(point, count);
+  if (count >= Number(nth)) process.kill(process.pid, "SIGKILL");
+}

@@ -1,0 +1,53 @@
+import { collections as allCollections, type CollectionSpec } from "../collections/index.js";
+import { loadTesterExclusion } from "../extract/testers.js";
+import { formatRunId } from "../load/lake-paths.js";
+import type { EtlContext } from "./context.js";
+import { runCollection } from "./run-collection.js";
+import type { CollectionRunSummary } from "./summary.js";
+
+export interface EtlRunOptions {
+  collections?: readonly CollectionSpec[];
+  now?: Date;
+  dryRun?: boolean;
+}
+
+export interface EtlRunResult {
+  runId: string;
+  summaries: CollectionRunSummary[];
+  /** Documents written to the lake (raw) across collections, or extracted in a dry run. */
+  documents: number;
+  failed: CollectionRunSummary[];
+}
+
+/**
+ * The hourly job: the tester exclusion is computed once, then each collection runs its own window.
+ * A failure in one collection does not stop the others; the caller decides how to report it.
+ */
+export async function runEtl(ctx: EtlContext, options: EtlRunOptions = {}): Promise<EtlRunResult> {
+  const now = options.now ?? new Date();
+  const specs = options.collections ?? allCollections;
+  const runId = formatRunId(now);
+  const log = ctx.log.child({ runId });
+  log.info(`ETL run: ${runId}${options.dryRun ? " (dry run: nothing is written)" : ""}`);
+  log.info(`MongoDB: ${ctx.config.mongo.database}`);
+
+  const exclusion = await loadTesterExclusion(await ctx.db());
+  log.info(`Excluding ${exclusion.profileIds.length} tester/archived profiles`);
+
+  const summaries: CollectionRunSummary[] = [];
+  for (const spec of specs) {
+    const summary = await runCollection({ ...ctx, log }, spec, { now, dryRun: options.dryRun, exclusion });
+    summaries.push(summary);
+    if (summary.quarantined > 0) log.warn(`${spec.name}: ${summary.quarantined} documents quarantined`, { collection: spec.name });
+    for (const [note, count] of Object.entries(summary.notes)) log.info(`${spec.name}: ${count} × ${note}`, { collection: spec.name });
+    if (options.dryRun) log.info(`  would extract ${summary.extracted} docs`, { collection: spec.name });
+  }
+  const documents = summaries.reduce((n, s) => n + (options.dryRun ? s.extracted : s.rawRows + countUntimed(s)), 0);
+  const failed = summaries.filter((s) => s.outcome === "failed");
+  log.info(`Done: ${documents} documents across ${specs.length} collections${failed.length ? `, ${failed.length} failed` : ""}`);
+  return { runId, summaries, documents, failed };
+}
+
+function countUntimed(s: CollectionRunSummary): number {
+  return s.extracted - s.rawRows;
+}

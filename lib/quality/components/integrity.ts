@@ -1,0 +1,117 @@
+import {
+  ERROR_ANYWHERE,
+  ERROR_OPENINGS,
+  ERROR_VALUES,
+  MID_SENTENCE_END,
+  GENERIC_OFFER,
+  REDIRECTS,
+  REFUSAL_OPENINGS,
+  UNPUNCTUATED_LINE,
+} from "../failure-patterns.js";
+import { hasUnclosedFence } from "../prose.js";
+import { normalise } from "../text.js";
+
+/**
+ * Integrity: signs that the answer failed rather than answered badly.
+ *
+ * Hard failures (the student got no answer at all) make integrity 0 and cap the overall score:
+ * - empty: no word at all (whitespace, punctuation, emoji only);
+ * - refusal: opens with a refusal, is short (≤ 60 word-equivalents) and offers nothing instead;
+ * - error: an error message or a leaked value ("undefined", "[object Object]") as the answer;
+ * - echo: the answer repeats the student's text.
+ * Soft failures (an answer, damaged) cost 0.5 each:
+ * - truncated: an unclosed code fence, or a longer answer (≥ 20 word-equivalents) whose last prose
+ *   line stops mid-sentence (on a letter, digit, comma, colon, dash or open bracket);
+ * - repetitive: a sentence of 20+ characters appearing three or more times (a generation loop).
+ */
+export const FAILURE_FLAGS = ["empty", "refusal", "error", "echo", "truncated", "repetitive"] as const;
+export type FailureFlag = (typeof FAILURE_FLAGS)[number];
+export const HARD_FAILURES: ReadonlySet<FailureFlag> = new Set(["empty", "refusal", "error", "echo"]);
+
+export const REFUSAL_MAX_WORDS = 60;
+export const ERROR_MAX_WORDS = 40;
+export const TRUNCATION_MIN_WORDS = 20;
+export const SOFT_FAILURE_COST = 0.5;
+const REPEATED_SENTENCE_CHARS = 20;
+const REPEATED_SENTENCE_TIMES = 3;
+// Failure phrases sit at the start or end; looking further would cost time on 100 KB answers.
+const OPENING_CHARS = 300;
+const TAIL_CHARS = 300;
+
+export interface AnswerFacts {
+  answer: string;
+  student: string;
+  answerWords: number;
+  /** Prose sentences of the answer (`sentencesOf(proseOf(answer))`). */
+  sentences: readonly string[];
+}
+
+function straighten(text: string): string {
+  return normalise(text).replace(/[\u2018\u2019\u02bc]/g, "'");
+}
+
+function isRefusal(facts: AnswerFacts, open: string): boolean {
+  if (facts.answerWords > REFUSAL_MAX_WORDS) return false;
+  if (!REFUSAL_OPENINGS.some((re) => re.test(open))) return false;
+  // The sentences that might redirect, without the stock "anything else?" offer.
+  const rest = straighten(facts.answer)
+    .split(/(?<=[.!?。！？])\s*/)
+    .filter((sentence) => !GENERIC_OFFER.test(sentence));
+  return !rest.some((sentence) => REDIRECTS.test(sentence));
+}
+
+function isError(facts: AnswerFacts, open: string): boolean {
+  if (ERROR_ANYWHERE.test(open)) return true;
+  return facts.answerWords <= ERROR_MAX_WORDS && (ERROR_OPENINGS.test(open) || ERROR_VALUES.test(open));
+}
+
+function collapse(text: string): string {
+  return normalise(text).replace(/\s+/g, " ").trim();
+}
+
+function isEcho(facts: AnswerFacts): boolean {
+  const a = facts.answer.trim();
+  const s = facts.student.trim();
+  // Cheap length test first: an echo is about as long as what it echoes.
+  if (Math.abs(a.length - s.length) > 0.2 * Math.max(a.length, s.length)) return false;
+  return collapse(a) === collapse(s);
+}
+
+function isTruncated(facts: AnswerFacts): boolean {
+  if (hasUnclosedFence(facts.answer)) return true;
+  if (facts.answerWords < TRUNCATION_MIN_WORDS) return false;
+  const tail = facts.answer.slice(-TAIL_CHARS).trimEnd();
+  const lastLine = tail.slice(tail.lastIndexOf("\n") + 1);
+  if (UNPUNCTUATED_LINE.test(lastLine)) return false;
+  return MID_SENTENCE_END.test(lastLine);
+}
+
+function isRepetitive(sentences: readonly string[]): boolean {
+  const seen = new Map<string, number>();
+  for (const sentence of sentences) {
+    if (sentence.length < REPEATED_SENTENCE_CHARS) continue;
+    const key = sentence.toLowerCase().replace(/\s+/g, " ");
+    const n = (seen.get(key) ?? 0) + 1;
+    if (n >= REPEATED_SENTENCE_TIMES) return true;
+    seen.set(key, n);
+  }
+  return false;
+}
+
+export function failureFlags(facts: AnswerFacts): FailureFlag[] {
+  if (facts.answerWords === 0) return ["empty"];
+  const open = straighten(facts.answer.slice(0, OPENING_CHARS)).trim();
+  const flags: FailureFlag[] = [];
+  if (isRefusal(facts, open)) flags.push("refusal");
+  if (isError(facts, open)) flags.push("error");
+  if (isEcho(facts)) flags.push("echo");
+  if (isTruncated(facts)) flags.push("truncated");
+  if (isRepetitive(facts.sentences)) flags.push("repetitive");
+  return flags;
+}
+
+/** 0 on any hard failure, else 1 less 0.5 per soft failure. */
+export function integrity(flags: readonly FailureFlag[]): number {
+  if (flags.some((f) => HARD_FAILURES.has(f))) return 0;
+  return Math.max(0, 1 - SOFT_FAILURE_COST * flags.length);
+}

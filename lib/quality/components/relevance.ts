@@ -1,0 +1,19 @@
+/**
+ * Relevance: does the answer talk about what the student wrote? Measured as the share of the
+ * student's content terms (see `contentTerms`) that reappear in the answer.
+ *
+ * A good answer paraphrases, so reusing half of the student's terms already earns full marks; and a
+ * long student text (an essay for an activity) asks for at most ten shared terms, else every essay
+ * would make its feedback look off-topic.
+ */
+export const RELEVANCE_SHARE_FOR_FULL = 0.5;
+export const RELEVANCE_TERM_CAP = 20;
+
+/** null when the student text has no content terms ("thanks!", "ok?"): nothing to be relevant to. */
+export function relevance(studentTerms: ReadonlySet<string>, answerTerms: ReadonlySet<string>): number | null {
+  if (studentTerms.size === 0) return null;
+  let shared = 0;
+  for (const term of studentTerms) if (answerTerms.has(term)) shared++;
+  const needed = RELEVANCE_SHARE_FOR_FULL * Math.min(studentTerms.size, RELEVANCE_TERM_CAP);
+  return Math.min(1, shared / needed);
+}

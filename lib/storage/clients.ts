@@ -1,0 +1,51 @@
+import { TableClient } from "@azure/data-tables";
+import { DefaultAzureCredential, type TokenCredential } from "@azure/identity";
+import { BlobServiceClient } from "@azure/storage-blob";
+import { QueueClient } from "@azure/storage-queue";
+import type { Config } from "../config.js";
+
+/**
+ * Storage clients built once from config: connection strings locally (Azurite), service URIs with
+ * managed identity in Azure. No account keys ever reach app settings.
+ */
+export interface StorageClients {
+  lake: BlobServiceClient;
+  stateBlobs: BlobServiceClient;
+  table(name: string): TableClient;
+  queue(name: string): QueueClient;
+}
+
+let credential: TokenCredential | undefined;
+function azureCredential(config: Config): TokenCredential {
+  credential ??= new DefaultAzureCredential(
+    config.managedIdentityClientId ? { managedIdentityClientId: config.managedIdentityClientId } : {},
+  );
+  return credential;
+}
+
+// Azurite's well-known account is plain http; the SDK refuses table access over http by default.
+const isLocal = (connectionString: string) => /UseDevelopmentStorage=true|127\.0\.0\.1|localhost/i.test(connectionString);
+
+export function createStorageClients(config: Config): StorageClients {
+  const { lake, state } = config;
+  const lakeClient = lake.connectionString
+    ? BlobServiceClient.fromConnectionString(lake.connectionString)
+    : new BlobServiceClient(lake.blobServiceUri!, azureCredential(config));
+  const stateBlobs = state.connectionString
+    ? BlobServiceClient.fromConnectionString(state.connectionString)
+    : new BlobServiceClient(state.blobServiceUri!, azureCredential(config));
+  return {
+    lake: lakeClient,
+    stateBlobs,
+    table: (name) =>
+      state.connectionString
+        ? TableClient.fromConnectionString(state.connectionString, name, {
+            allowInsecureConnection: isLocal(state.connectionString),
+          })
+        : new TableClient(state.tableServiceUri!, name, azureCredential(config)),
+    queue: (name) =>
+      state.connectionString
+        ? new QueueClient(state.connectionString, name)
+        : new QueueClient(`${state.queueServiceUri!.replace(/\/$/, "")}/${name}`, azureCredential(config)),
+  };
+}
