@@ -11,7 +11,7 @@ const componentDescriptions: Record<ComponentName, string> = {
   relevance: "Share of the student's content words the answer reuses, 0-1 (full at half)",
   completeness: "Answer length fit: long enough for the question, not past 400 words, 0-1",
   readability: "Sentence length and long-word share of the answer's prose, 0-1 (null: no prose)",
-  integrity: "0 on empty/refusal/error/echo, 1 less 0.5 per truncated/repetitive, 0-1",
+  integrity: "0 on empty/refusal/error/echo, else 1 less 0.5 per off_topic/truncated/repetitive, 0-1",
   latency: "Wait for the answer: 1 at 10 s or less, 0 at 60 s or more (null: no timestamps)",
   feedback: "Student rating/thumbs, 0-1; flagged gives 0 (null: no feedback)",
 };
@@ -23,7 +23,7 @@ export const qualityColumns: readonly ColumnDef[] = [
     type: "double",
     description: componentDescriptions[name],
   })),
-  { name: "quality_flags", type: "string", description: "Failure signs, comma-separated: empty, refusal, error, echo, truncated, repetitive (null: none)" },
+  { name: "quality_flags", type: "string", description: "Failure signs, comma-separated: empty, refusal, error, echo, off_topic, truncated, repetitive (null: none)" },
   { name: "quality_version", type: "string", description: "Scoring method version (QUALITY_VERSION)" },
 ];
 

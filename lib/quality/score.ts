@@ -3,7 +3,7 @@ import { feedback } from "./components/feedback.js";
 import { failureFlags, HARD_FAILURES, integrity, type FailureFlag } from "./components/integrity.js";
 import { latency } from "./components/latency.js";
 import { readability } from "./components/readability.js";
-import { relevance } from "./components/relevance.js";
+import { relevance, sharedTerms } from "./components/relevance.js";
 import type { MessageInput } from "./input.js";
 import { proseOf, sentencesOf } from "./prose.js";
 import { contentTerms, tokenise, wordEquivalents } from "./text.js";
@@ -71,11 +71,20 @@ export function scoreMessage(input: MessageInput): QualityScore {
   const answerTokens = tokenise(input.aiResponse);
   const studentWords = wordEquivalents(studentTokens);
   const answerWords = wordEquivalents(answerTokens);
+  const studentTerms = contentTerms(studentTokens);
+  const shared = sharedTerms(studentTerms, contentTerms(answerTokens));
   const sentences = sentencesOf(proseOf(input.aiResponse));
-  const flags = failureFlags({ answer: input.aiResponse, student: input.studentMessage, answerWords, sentences });
+  const flags = failureFlags({
+    answer: input.aiResponse,
+    student: input.studentMessage,
+    answerWords,
+    sentences,
+    studentTerms: studentTerms.size,
+    sharedTerms: shared,
+  });
 
   const components: Record<ComponentName, number | null> = {
-    relevance: rounded(relevance(contentTerms(studentTokens), contentTerms(answerTokens))),
+    relevance: rounded(relevance(shared, studentTerms.size)),
     completeness: rounded(completeness(answerWords, studentWords)),
     readability: rounded(readability(sentences)),
     integrity: rounded(integrity(flags)),

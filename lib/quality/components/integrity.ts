@@ -20,17 +20,20 @@ import { normalise } from "../text.js";
  * - error: an error message or a leaked value ("undefined", "[object Object]") as the answer;
  * - echo: the answer repeats the student's text.
  * Soft failures (an answer, damaged) cost 0.5 each:
+ * - off_topic: the student's text has 3+ content terms and the answer uses none of them (this
+ *   includes answering in another language than the student's, a failure for the student too);
  * - truncated: an unclosed code fence, or a longer answer (≥ 20 word-equivalents) whose last prose
  *   line stops mid-sentence (on a letter, digit, comma, colon, dash or open bracket);
  * - repetitive: a sentence of 20+ characters appearing three or more times (a generation loop).
  */
-export const FAILURE_FLAGS = ["empty", "refusal", "error", "echo", "truncated", "repetitive"] as const;
+export const FAILURE_FLAGS = ["empty", "refusal", "error", "echo", "off_topic", "truncated", "repetitive"] as const;
 export type FailureFlag = (typeof FAILURE_FLAGS)[number];
 export const HARD_FAILURES: ReadonlySet<FailureFlag> = new Set(["empty", "refusal", "error", "echo"]);
 
 export const REFUSAL_MAX_WORDS = 60;
 export const ERROR_MAX_WORDS = 40;
 export const TRUNCATION_MIN_WORDS = 20;
+export const OFF_TOPIC_MIN_TERMS = 3;
 export const SOFT_FAILURE_COST = 0.5;
 const REPEATED_SENTENCE_CHARS = 20;
 const REPEATED_SENTENCE_TIMES = 3;
@@ -44,6 +47,9 @@ export interface AnswerFacts {
   answerWords: number;
   /** Prose sentences of the answer (`sentencesOf(proseOf(answer))`). */
   sentences: readonly string[];
+  /** Distinct content terms of the student text, and how many of them the answer shares. */
+  studentTerms: number;
+  sharedTerms: number;
 }
 
 function straighten(text: string): string {
@@ -105,12 +111,13 @@ export function failureFlags(facts: AnswerFacts): FailureFlag[] {
   if (isRefusal(facts, open)) flags.push("refusal");
   if (isError(facts, open)) flags.push("error");
   if (isEcho(facts)) flags.push("echo");
+  if (facts.studentTerms >= OFF_TOPIC_MIN_TERMS && facts.sharedTerms === 0) flags.push("off_topic");
   if (isTruncated(facts)) flags.push("truncated");
   if (isRepetitive(facts.sentences)) flags.push("repetitive");
   return flags;
 }
 
-/** 0 on any hard failure, else 1 less 0.5 per soft failure. */
+/** 0 on any hard failure, else 1 less 0.5 per soft failure (0 from two on). */
 export function integrity(flags: readonly FailureFlag[]): number {
   if (flags.some((f) => HARD_FAILURES.has(f))) return 0;
   return Math.max(0, 1 - SOFT_FAILURE_COST * flags.length);

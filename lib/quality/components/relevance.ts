@@ -9,11 +9,16 @@
 export const RELEVANCE_SHARE_FOR_FULL = 0.5;
 export const RELEVANCE_TERM_CAP = 20;
 
-/** null when the student text has no content terms ("thanks!", "ok?"): nothing to be relevant to. */
-export function relevance(studentTerms: ReadonlySet<string>, answerTerms: ReadonlySet<string>): number | null {
-  if (studentTerms.size === 0) return null;
+/** How many of the student's distinct content terms the answer also uses. */
+export function sharedTerms(studentTerms: ReadonlySet<string>, answerTerms: ReadonlySet<string>): number {
   let shared = 0;
   for (const term of studentTerms) if (answerTerms.has(term)) shared++;
-  const needed = RELEVANCE_SHARE_FOR_FULL * Math.min(studentTerms.size, RELEVANCE_TERM_CAP);
+  return shared;
+}
+
+/** null when the student text has no content terms ("thanks!", "ok?"): nothing to be relevant to. */
+export function relevance(shared: number, studentTermCount: number): number | null {
+  if (studentTermCount === 0) return null;
+  const needed = RELEVANCE_SHARE_FOR_FULL * Math.min(studentTermCount, RELEVANCE_TERM_CAP);
   return Math.min(1, shared / needed);
 }
