@@ -1,0 +1,128 @@
+// The Function App: VNet-integrated on the NAT subnet with all outbound traffic routed through it,
+// running as the user-assigned identity, no keys in its settings.
+param name string
+param location string
+param tags object = {}
+
+@description('The hosting object from main.bicep: plan, sku, runtime, package container.')
+param hosting object
+
+param planId string
+param subnetId string
+param identityId string
+param identityClientId string
+param hostStorageName string
+param hostStorageBlobEndpoint string
+param applicationInsightsConnectionString string
+
+@description('Settings the code reads (lib/config.ts), merged over the host settings below.')
+param appSettings object
+
+var packageContainerUrl = '${hostStorageBlobEndpoint}${hosting.packageContainer}'
+
+var hostSettings = {
+  // The host's own storage (timer schedule status, singleton locks, queue-trigger leases), by identity.
+  AzureWebJobsStorage__accountName: hostStorageName
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: identityClientId
+  APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
+  // Application Insights has local auth off: the host and the SDK send telemetry as the identity.
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+}
+
+// Flex Consumption takes runtime and package from functionAppConfig and rejects these settings.
+var premiumSettings = hosting.isFlex ? {} : {
+  FUNCTIONS_EXTENSION_VERSION: '~4'
+  FUNCTIONS_WORKER_RUNTIME: 'node'
+  // No Azure Files content share (it needs a storage key): EP1 runs the zip CI uploads to the
+  // package container, read with the identity.
+  WEBSITE_RUN_FROM_PACKAGE: '${packageContainerUrl}/${hosting.premiumPackageBlob}'
+  WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID: identityId
+}
+
+var flexProperties = {
+  functionAppConfig: {
+    deployment: {
+      storage: {
+        type: 'blobContainer'
+        value: packageContainerUrl
+        authentication: {
+          type: 'UserAssignedIdentity'
+          userAssignedIdentityResourceId: identityId
+        }
+      }
+    }
+    scaleAndConcurrency: {
+      maximumInstanceCount: hosting.maximumInstanceCount
+      instanceMemoryMB: hosting.instanceMemoryMB
+    }
+    runtime: hosting.runtime
+  }
+  siteConfig: {
+    minTlsVersion: '1.2'
+    ftpsState: 'Disabled'
+    vnetRouteAllEnabled: true
+  }
+}
+
+var premiumProperties = {
+  siteConfig: {
+    linuxFxVersion: 'Node|${hosting.runtime.version}'
+    minTlsVersion: '1.2'
+    ftpsState: 'Disabled'
+    // Legacy switch for the same thing as outboundVnetRouting.applicationTraffic, kept for EP1.
+    vnetRouteAllEnabled: true
+    minimumElasticInstanceCount: 1
+    functionAppScaleLimit: hosting.maximumInstanceCount
+  }
+}
+
+resource site 'Microsoft.Web/sites@2024-11-01' = {
+  name: name
+  location: location
+  tags: union(tags, { 'azd-service-name': 'etl' })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: union({
+    serverFarmId: planId
+    httpsOnly: true
+    virtualNetworkSubnetId: subnetId
+    // Every outbound packet goes through the subnet, hence the NAT gateway: the app has one public IP.
+    outboundVnetRouting: {
+      allTraffic: true
+      applicationTraffic: true
+    }
+    // Resolve @Microsoft.KeyVault(...) settings as the user-assigned identity (default: system-assigned, which this app has none of).
+    keyVaultReferenceIdentity: identityId
+  }, hosting.isFlex ? flexProperties : premiumProperties)
+
+  resource settings 'config' = {
+    name: 'appsettings'
+    properties: union(appSettings, hostSettings, premiumSettings)
+  }
+
+  // Deployments authenticate with Entra ID (CI's OIDC identity); no publishing passwords exist.
+  resource ftpCredentials 'basicPublishingCredentialsPolicies' = {
+    name: 'ftp'
+    properties: {
+      allow: false
+    }
+  }
+
+  resource scmCredentials 'basicPublishingCredentialsPolicies' = {
+    name: 'scm'
+    properties: {
+      allow: false
+    }
+  }
+}
+
+output id string = site.id
+output name string = site.name
+output url string = 'https://${site.properties.defaultHostName}'
+output packageContainerUrl string = packageContainerUrl

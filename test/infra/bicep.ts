@@ -1,0 +1,129 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Language, Parser, type Node, type Tree } from "web-tree-sitter";
+
+/**
+ * Reads the Bicep templates with tree-sitter-bicep (there is no Bicep compiler here), so tests can
+ * check syntax and pull facts out of the templates (app settings, names, outputs) by structure
+ * rather than by regular expression.
+ */
+export const repoRoot = resolve(fileURLToPath(new URL("../..", import.meta.url)));
+export const infraDir = join(repoRoot, "infra");
+
+export function filesUnder(dir: string, suffix: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith(suffix))
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+}
+
+export const rel = (path: string) => relative(repoRoot, path).split("\\").join("/");
+
+let parser: Parser | undefined;
+
+export async function bicepParser(): Promise<Parser> {
+  if (!parser) {
+    await Parser.init();
+    const require = createRequire(import.meta.url);
+    const wasm = join(require.resolve("tree-sitter-bicep/package.json"), "..", "tree-sitter-bicep.wasm");
+    const language = await Language.load(wasm);
+    parser = new Parser();
+    parser.setLanguage(language);
+  }
+  return parser;
+}
+
+export interface BicepFile {
+  path: string;
+  source: string;
+  tree: Tree;
+}
+
+export async function parseBicep(path: string): Promise<BicepFile> {
+  const source = readFileSync(path, "utf8");
+  const tree = (await bicepParser()).parse(source);
+  if (!tree) throw new Error(`tree-sitter returned no tree for ${rel(path)}`);
+  return { path, source, tree };
+}
+
+/** The first ERROR or MISSING node, depth first, for a failure message that points at the line. */
+export function firstSyntaxError(node: Node): Node | undefined {
+  if (node.isError || node.isMissing) return node;
+  if (!node.hasError) return undefined;
+  for (const child of node.children) {
+    if (!child) continue;
+    const found = firstSyntaxError(child);
+    if (found) return found;
+  }
+  return node;
+}
+
+export function describeSyntaxError(file: BicepFile, node: Node): string {
+  const { row, column } = node.startPosition;
+  const line = file.source.split("\n")[row] ?? "";
+  const kind = node.isMissing ? `MISSING ${node.type}` : "ERROR";
+  return `${rel(file.path)}:${row + 1}:${column + 1}: ${kind} near ${JSON.stringify(node.text.slice(0, 60))}\n  ${line.trim()}`;
+}
+
+export function descendants(node: Node, type: string): Node[] {
+  return node.descendantsOfType(type).filter((n): n is Node => n !== null);
+}
+
+/** Text of a Bicep string literal without quotes; undefined when it interpolates. */
+export function stringValue(node: Node | null | undefined): string | undefined {
+  if (!node || node.type !== "string") return undefined;
+  if (node.namedChildren.some((c) => c?.type === "interpolation")) return undefined;
+  return node.namedChildren
+    .filter((c): c is Node => c !== null)
+    .map((c) => c.text)
+    .join("");
+}
+
+/** Key of an object_property: identifier or quoted string. */
+export function propertyKey(property: Node): string | undefined {
+  const key = property.namedChildren[0];
+  if (!key) return undefined;
+  return key.type === "string" ? stringValue(key) : key.text;
+}
+
+export function propertyValue(property: Node): Node | undefined {
+  return property.namedChildren[1] ?? undefined;
+}
+
+/** Top-level declaration (var, param, output, resource, module) of the given node type and name. */
+export function declaration(file: BicepFile, type: string, name: string): Node | undefined {
+  return file.tree.rootNode.namedChildren.find(
+    (n): n is Node => n !== null && n.type === type && n.namedChildren[0]?.text === name,
+  );
+}
+
+/** Names declared at the top level with the given node type (e.g. parameter_declaration). */
+export function declaredNames(file: BicepFile, type: string): string[] {
+  return file.tree.rootNode.namedChildren
+    .filter((n): n is Node => n !== null && n.type === type)
+    .map((n) => n.namedChildren[0]?.text ?? "");
+}
+
+/** Keys of every object literal property anywhere under `node`. */
+export function objectKeys(node: Node): string[] {
+  return descendants(node, "object_property")
+    .map(propertyKey)
+    .filter((k): k is string => k !== undefined);
+}
+
+/** The object value of property `key` directly inside object `node`. */
+export function childProperty(node: Node, key: string): Node | undefined {
+  const object = node.type === "object" ? node : descendants(node, "object")[0];
+  return object?.namedChildren
+    .filter((c): c is Node => c !== null && c.type === "object_property")
+    .find((p) => propertyKey(p) === key);
+}
+
+/** Every string literal (without interpolation) anywhere under `node`. */
+export function stringLiterals(node: Node): string[] {
+  return descendants(node, "string")
+    .map(stringValue)
+    .filter((s): s is string => s !== undefined);
+}
