@@ -1,5 +1,6 @@
 import { collections as allCollections, type CollectionSpec } from "../collections/index.js";
 import { loadTesterExclusion } from "../extract/testers.js";
+import { recordCollectionRun } from "../telemetry/index.js";
 import { formatRunId } from "../load/lake-paths.js";
 import type { EtlContext } from "./context.js";
 import { runCollection } from "./run-collection.js";
@@ -38,6 +39,7 @@ export async function runEtl(ctx: EtlContext, options: EtlRunOptions = {}): Prom
   for (const spec of specs) {
     const summary = await runCollection({ ...ctx, log }, spec, { now, dryRun: options.dryRun, exclusion });
     summaries.push(summary);
+    recordCollectionRun(summary);
     if (summary.quarantined > 0) log.warn(`${spec.name}: ${summary.quarantined} documents quarantined`, { collection: spec.name });
     for (const [note, count] of Object.entries(summary.notes)) log.info(`${spec.name}: ${count} × ${note}`, { collection: spec.name });
     if (options.dryRun) log.info(`  would extract ${summary.extracted} docs`, { collection: spec.name });

@@ -32,8 +32,9 @@ describe("untimedFilter", () => {
     const a = new Date("2026-03-21T00:00:00.500Z");
     const b = new Date("2026-03-21T01:00:00.250Z");
     const c = new Date("2026-03-21T02:00:00Z");
-    const first = untimedFilter(a, b).$and![1]!._id;
-    const second = untimedFilter(b, c).$and![1]!._id;
+    type Range = { $gte: ObjectId; $lt: ObjectId };
+    const first = (untimedFilter(a, b).$and![1] as { _id: Range })._id;
+    const second = (untimedFilter(b, c).$and![1] as { _id: Range })._id;
     expect(first.$lt.toHexString()).toBe(second.$gte.toHexString());
     expect(first.$gte.getTimestamp().toISOString()).toBe("2026-03-21T00:00:01.000Z");
   });
