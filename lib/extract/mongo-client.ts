@@ -7,11 +7,9 @@ const clients = new Map<string, Promise<MongoClient>>();
 export function getMongoClient(config: Config): Promise<MongoClient> {
   let client = clients.get(config.mongo.uri);
   if (!client) {
-    client = new MongoClient(config.mongo.uri, {
-      appName: "campus-analytics-etl",
-      serverSelectionTimeoutMS: 15_000,
-      retryReads: true,
-    })
+    // A timeout given in the URI wins over the default.
+    const timeout = /[?&]serverSelectionTimeoutMS=/i.test(config.mongo.uri) ? {} : { serverSelectionTimeoutMS: 15_000 };
+    client = new MongoClient(config.mongo.uri, { appName: "campus-analytics-etl", retryReads: true, ...timeout })
       .connect()
       .catch((err: unknown) => {
         clients.delete(config.mongo.uri);

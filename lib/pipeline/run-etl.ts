@@ -1,10 +1,10 @@
 import { collections as allCollections, type CollectionSpec } from "../collections/index.js";
-import { loadTesterExclusion } from "../extract/testers.js";
+import { loadTesterExclusion, type TesterExclusion } from "../extract/testers.js";
 import { recordCollectionRun } from "../telemetry/index.js";
 import { formatRunId } from "../load/lake-paths.js";
 import type { EtlContext } from "./context.js";
 import { runCollection } from "./run-collection.js";
-import type { CollectionRunSummary } from "./summary.js";
+import { emptySummary, type CollectionRunSummary } from "./summary.js";
 
 export interface EtlRunOptions {
   collections?: readonly CollectionSpec[];
@@ -32,10 +32,23 @@ export async function runEtl(ctx: EtlContext, options: EtlRunOptions = {}): Prom
   log.info(`ETL run: ${runId}${options.dryRun ? " (dry run: nothing is written)" : ""}`);
   log.info(`MongoDB: ${ctx.config.mongo.database}`);
 
-  const exclusion = await loadTesterExclusion(await ctx.db());
+  const summaries: CollectionRunSummary[] = [];
+  let exclusion: TesterExclusion;
+  try {
+    exclusion = await loadTesterExclusion(await ctx.db());
+  } catch (err) {
+    // Without the tester list nothing may be written; every collection's run failed.
+    const error = err instanceof Error ? err.message : String(err);
+    log.error(`Cannot load tester profiles, no collection runs: ${error}`);
+    for (const spec of specs) {
+      const summary = { ...emptySummary(spec.name, runId, now, options.dryRun ?? false), outcome: "failed" as const, error };
+      summaries.push(summary);
+      recordCollectionRun(summary);
+    }
+    return { runId, summaries, documents: 0, failed: summaries };
+  }
   log.info(`Excluding ${exclusion.profileIds.length} tester/archived profiles`);
 
-  const summaries: CollectionRunSummary[] = [];
   for (const spec of specs) {
     const summary = await runCollection({ ...ctx, log }, spec, { now, dryRun: options.dryRun, exclusion });
     summaries.push(summary);
