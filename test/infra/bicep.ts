@@ -21,17 +21,19 @@ export function filesUnder(dir: string, suffix: string): string[] {
 
 export const rel = (path: string) => relative(repoRoot, path).split("\\").join("/");
 
-let parser: Parser | undefined;
+let parser: Promise<Parser> | undefined;
 
-export async function bicepParser(): Promise<Parser> {
-  if (!parser) {
+/** One parser per test file, created once even when many files are parsed concurrently. */
+export function bicepParser(): Promise<Parser> {
+  parser ??= (async () => {
     await Parser.init();
     const require = createRequire(import.meta.url);
     const wasm = join(require.resolve("tree-sitter-bicep/package.json"), "..", "tree-sitter-bicep.wasm");
     const language = await Language.load(wasm);
-    parser = new Parser();
-    parser.setLanguage(language);
-  }
+    const created = new Parser();
+    created.setLanguage(language);
+    return created;
+  })();
   return parser;
 }
 
@@ -42,7 +44,10 @@ export interface BicepFile {
 }
 
 export async function parseBicep(path: string): Promise<BicepFile> {
-  const source = readFileSync(path, "utf8");
+  return parseBicepSource(readFileSync(path, "utf8"), path);
+}
+
+export async function parseBicepSource(source: string, path: string): Promise<BicepFile> {
   const tree = (await bicepParser()).parse(source);
   if (!tree) throw new Error(`tree-sitter returned no tree for ${rel(path)}`);
   return { path, source, tree };
@@ -126,4 +131,63 @@ export function stringLiterals(node: Node): string[] {
   return descendants(node, "string")
     .map(stringValue)
     .filter((s): s is string => s !== undefined);
+}
+
+/** Keys of the properties directly inside an object literal (not nested ones). */
+export function directKeys(object: Node): string[] {
+  return object.namedChildren
+    .filter((c): c is Node => c !== null && c.type === "object_property")
+    .map(propertyKey)
+    .filter((k): k is string => k !== undefined);
+}
+
+/**
+ * The object literal a `var` is assigned, e.g. `var appSettings = { ... }`; for a conditional
+ * (`cond ? {} : { ... }`) the branch with the most properties.
+ */
+export function varObject(file: BicepFile, name: string): Node {
+  const decl = declaration(file, "variable_declaration", name);
+  const value = decl?.namedChildren[1];
+  const candidates =
+    value?.type === "object"
+      ? [value]
+      : value?.type === "ternary_expression"
+        ? [value.childForFieldName("consequence"), value.childForFieldName("alternative")].filter(
+            (n): n is Node => n?.type === "object",
+          )
+        : [];
+  const best = candidates.sort((a, b) => directKeys(b).length - directKeys(a).length)[0];
+  if (!best) throw new Error(`${rel(file.path)}: no \`var ${name} = { ... }\``);
+  return best;
+}
+
+export interface ParamInfo {
+  name: string;
+  hasDefault: boolean;
+}
+
+/** Parameters a template declares, and whether each has a default value. */
+export function params(file: BicepFile): ParamInfo[] {
+  return file.tree.rootNode.namedChildren
+    .filter((n): n is Node => n !== null && n.type === "parameter_declaration")
+    .map((n) => ({ name: n.namedChildren[0]?.text ?? "", hasDefault: n.namedChildren.length > 2 }));
+}
+
+export interface ModuleCall {
+  symbol: string;
+  /** Target template, resolved against the calling file. */
+  target: string;
+  /** The module body (object literal), inside any `if` or `for`. */
+  body: Node;
+  node: Node;
+}
+
+export function moduleCalls(file: BicepFile): ModuleCall[] {
+  return descendants(file.tree.rootNode, "module_declaration").flatMap((node) => {
+    const symbol = node.namedChildren[0]?.text ?? "";
+    const path = stringValue(node.namedChildren[1]);
+    const body = descendants(node, "object")[0];
+    if (!path || !body || path.startsWith("br:") || path.startsWith("br/")) return [];
+    return [{ symbol, target: resolve(join(file.path, ".."), path), body, node }];
+  });
 }
