@@ -1,0 +1,65 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { declaredNames, infraDir, parseBicep, repoRoot } from "./bicep.js";
+
+const read = (path: string) => readFileSync(join(repoRoot, path), "utf8");
+const ci = read(".github/workflows/ci.yml");
+const deploy = read(".github/workflows/deploy.yml");
+const main = await parseBicep(join(infraDir, "main.bicep"));
+
+const OIDC_IDS = ["AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_SUBSCRIPTION_ID"];
+
+describe("ci.yml", () => {
+  it("installs, typechecks, lints and tests", () => {
+    for (const step of ["npm ci", "npm run typecheck", "npm run lint", "npx vitest run"]) expect(ci).toContain(step);
+  });
+
+  it("runs the tests against a MongoDB 7 service through MONGODB_URI", () => {
+    expect(ci).toMatch(/image:\s*mongo:7\b/);
+    expect(ci).toMatch(/MONGODB_URI:\s*mongodb:\/\/localhost:27017/);
+  });
+
+  it("compiles the Bicep", () => {
+    expect(ci).toContain("az bicep build --file infra/main.bicep");
+  });
+});
+
+describe("deploy.yml", () => {
+  it("logs in with OIDC and uses no secret beyond the three OIDC ids", () => {
+    expect(deploy).toContain("uses: azure/login@v2");
+    expect(deploy).toMatch(/id-token:\s*write/);
+    const secrets = [...new Set([...`${ci}\n${deploy}`.matchAll(/secrets\.([A-Za-z_]+)/g)].map((m) => m[1]))];
+    expect(secrets.filter((s) => !OIDC_IDS.includes(s ?? ""))).toEqual([]);
+    expect(deploy).not.toMatch(/client-secret|creds:|publish-profile/);
+  });
+
+  it("builds and runs what-if on pull requests, deploys on main", () => {
+    expect(deploy).toContain("az bicep build --file infra/main.bicep");
+    expect(deploy).toContain("az deployment group what-if");
+    expect(deploy).toContain("az deployment group create");
+    expect(deploy).toMatch(/if: github\.event_name != 'pull_request' && github\.ref == 'refs\/heads\/main'/);
+  });
+
+  it("reads only outputs main.bicep declares", () => {
+    const list = /for key in ([^;]+); do/.exec(deploy)?.[1] ?? "";
+    const keys = list.split(/[\s\\]+/).filter(Boolean);
+    expect(keys).toContain("ATLAS_ALLOWLIST_EGRESS_IP");
+    const outputs = declaredNames(main, "output_declaration");
+    expect(keys.filter((k) => !outputs.includes(k))).toEqual([]);
+  });
+
+  it("provides every variable main.parameters.json substitutes", () => {
+    const parameters = read("infra/main.parameters.json");
+    const needed = [...new Set([...parameters.matchAll(/\$\{([A-Z_]+)\}/g)].map((m) => m[1]))];
+    const envBlock = /\nenv:\n((?:  .*\n)+)/.exec(deploy)?.[1] ?? "";
+    const provided = [...envBlock.matchAll(/^ {2}([A-Z_]+):/gm)].map((m) => m[1]);
+    expect(needed.filter((n) => !provided.includes(n))).toEqual([]);
+  });
+
+  it("checks the health endpoint and compares the app's egress IP with the NAT IP", () => {
+    expect(deploy).toContain("/api/health");
+    expect(deploy).toContain("/api/egress");
+    expect(deploy).toMatch(/"\$egress_ip" != "\$NAT_IP"/);
+  });
+});
