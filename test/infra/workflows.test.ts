@@ -52,7 +52,7 @@ describe("deploy.yml", () => {
   it("provides every variable main.parameters.json substitutes", () => {
     const parameters = read("infra/main.parameters.json");
     const needed = [...new Set([...parameters.matchAll(/\$\{([A-Z_]+)\}/g)].map((m) => m[1]))];
-    const envBlock = /\nenv:\n((?:  .*\n)+)/.exec(deploy)?.[1] ?? "";
+    const envBlock = /\nenv:\n((?: {2}.*\n)+)/.exec(deploy)?.[1] ?? "";
     const provided = [...envBlock.matchAll(/^ {2}([A-Z_]+):/gm)].map((m) => m[1]);
     expect(needed.filter((n) => !provided.includes(n))).toEqual([]);
   });
