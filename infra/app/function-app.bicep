@@ -58,19 +58,26 @@ var flexProperties = {
     }
     runtime: hosting.runtime
   }
+  // No routing switch here: a VNet-integrated Flex app sends all outbound traffic through its
+  // subnet by design, and Flex lists vnetRouteAllEnabled among its deprecated site properties.
   siteConfig: {
     minTlsVersion: '1.2'
     ftpsState: 'Disabled'
-    vnetRouteAllEnabled: true
   }
 }
 
 var premiumProperties = {
+  // EP1 routes only private-range traffic into the subnet unless told otherwise: send every
+  // outbound packet through it, hence through the NAT gateway, so the app has one public IP.
+  outboundVnetRouting: {
+    allTraffic: true
+    applicationTraffic: true
+  }
   siteConfig: {
     linuxFxVersion: 'Node|${hosting.runtime.version}'
     minTlsVersion: '1.2'
     ftpsState: 'Disabled'
-    // Legacy switch for the same thing as outboundVnetRouting.applicationTraffic, kept for EP1.
+    // The older name of outboundVnetRouting.applicationTraffic, set too for tools that read only it.
     vnetRouteAllEnabled: true
     minimumElasticInstanceCount: 1
     functionAppScaleLimit: hosting.maximumInstanceCount
@@ -92,11 +99,6 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
     serverFarmId: planId
     httpsOnly: true
     virtualNetworkSubnetId: subnetId
-    // Every outbound packet goes through the subnet, hence the NAT gateway: the app has one public IP.
-    outboundVnetRouting: {
-      allTraffic: true
-      applicationTraffic: true
-    }
     // Resolve @Microsoft.KeyVault(...) settings as the user-assigned identity (default: system-assigned, which this app has none of).
     keyVaultReferenceIdentity: identityId
   }, hosting.isFlex ? flexProperties : premiumProperties)

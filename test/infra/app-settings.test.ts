@@ -89,10 +89,12 @@ describe("Function App settings in Bicep", () => {
     expect(settingValueText("EXPECTED_EGRESS_IP")).toBe("network.outputs.egressIp");
   });
 
-  it("route all outbound traffic through the VNet", () => {
-    expect(functionApp.source).toMatch(/outboundVnetRouting:\s*{\s*allTraffic:\s*true/);
-    expect(functionApp.source).toMatch(/vnetRouteAllEnabled:\s*true/);
+  it("route all outbound traffic through the VNet (Flex does by design; EP1 is told to)", () => {
     expect(functionApp.source).toMatch(/virtualNetworkSubnetId:\s*subnetId/);
+    const premium = varObject(functionApp, "premiumProperties").text;
+    expect(premium).toMatch(/outboundVnetRouting:\s*{\s*allTraffic:\s*true\s*applicationTraffic:\s*true/);
+    expect(premium).toMatch(/vnetRouteAllEnabled:\s*true/);
+    expect(functionApp.source).toMatch(/hosting\.isFlex \? flexProperties : premiumProperties/);
   });
 });
 
