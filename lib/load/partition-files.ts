@@ -23,6 +23,8 @@ export interface FileWritten {
   count: number;
 }
 
+const RAW_SLICE_CHARS = 256 * 1024;
+
 type ParquetWriter = Awaited<ReturnType<typeof parquet.ParquetWriter.openStream>>;
 
 /**
@@ -30,7 +32,7 @@ type ParquetWriter = Awaited<ReturnType<typeof parquet.ParquetWriter.openStream>
  * its first record, streamed to its blob, and committed on close; nothing is visible before.
  */
 export class PartitionFiles {
-  private raw?: { upload: StreamingUpload; count: number };
+  private raw?: { upload: StreamingUpload; count: number; lines: string[]; bytes: number };
   private curated?: { upload: StreamingUpload; writer: ParquetWriter; count: number };
   private quarantine?: { upload: StreamingUpload; count: number };
 
@@ -51,9 +53,21 @@ export class PartitionFiles {
   }
 
   async writeRaw(doc: Document): Promise<void> {
-    this.raw ??= { upload: this.open("raw", "application/x-ndjson"), count: 0 };
-    await this.raw.upload.write(toRawLine(doc) + "\n");
+    this.raw ??= { upload: this.open("raw", "application/x-ndjson"), count: 0, lines: [], bytes: 0 };
+    const line = toRawLine(doc) + "\n";
+    this.raw.lines.push(line);
+    this.raw.bytes += line.length;
     this.raw.count++;
+    // Lines go to the upload in ~256 KB slices: one stream write per slice, not per document.
+    if (this.raw.bytes >= RAW_SLICE_CHARS) await this.flushRaw();
+  }
+
+  private async flushRaw(): Promise<void> {
+    if (!this.raw || this.raw.lines.length === 0) return;
+    const chunk = this.raw.lines.join("");
+    this.raw.lines = [];
+    this.raw.bytes = 0;
+    await this.raw.upload.write(chunk);
   }
 
   async writeCurated(row: CuratedRow): Promise<void> {
@@ -81,6 +95,7 @@ export class PartitionFiles {
       const blobName = this.blobName(zone);
       written.push({ zone, container: this.target.containers[zone], blobName, path: displayPath(zone, blobName), count });
     };
+    await this.flushRaw();
     if (this.curated) await this.curated.writer.close(); // writes the footer and ends the stream
     await Promise.all([
       this.raw?.upload.finish(),

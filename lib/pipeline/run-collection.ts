@@ -1,5 +1,6 @@
 import type { Document, Filter } from "mongodb";
 import type { CollectionSpec } from "../collections/spec.js";
+import { readAhead } from "../extract/read-ahead.js";
 import { loadTesterExclusion, excludedProfileFilter, type TesterExclusion } from "../extract/testers.js";
 import { extractionSort, testerFilter, untimedFilter, windowFilter, type DocKey, type ExtractWindow } from "../extract/window.js";
 import { daysBetween, formatRunId, lakeBlobName, utcDay, type LakeZone } from "../load/lake-paths.js";
@@ -120,7 +121,7 @@ async function runWindow(
     promoteValues: false,
   });
   try {
-    for await (const doc of cursor) {
+    for await (const doc of readAhead(cursor, config.etl.batchSize * 2)) {
       const createdAt = doc.createdAt as Date;
       const day = utcDay(createdAt);
       summary.extracted++;
