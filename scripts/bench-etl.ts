@@ -63,7 +63,8 @@ async function main() {
     const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
     clearInterval(timer);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    console.log(`npm run etl --collection messages: exit ${code}, ${seconds.toFixed(1)} s wall (process start included)`);
+    if (code !== 0) throw new Error(`the ETL child exited with ${code}; no figures`);
+    console.log(`npm run etl --collection messages: ${seconds.toFixed(1)} s wall (process start included)`);
     console.log(`throughput: ${Math.round(count / seconds)} docs/s; peak RSS: ${peak.toFixed(0)} MB`);
   } finally {
     await stack.stop();
