@@ -58,10 +58,10 @@ var rules = [
   {
     key: 'watermark-lag'
     displayName: 'ETL: watermark lag over ${maxWatermarkLagHours} h'
-    description: 'A collection\'s committed watermark trails the clock by more than ${maxWatermarkLagHours} hours: extraction is not keeping up or not committing.'
+    description: 'A collection\'s committed watermark trails the clock by more than ${maxWatermarkLagHours} hours while its latest run did not succeed: the lake is falling behind MongoDB. Quiet collections whose runs succeed do not alert.'
     severity: 2
     query: loadTextContent('queries/watermark-lag.kql')
-    windowSize: 'PT30M'
+    windowSize: 'PT1H'
     timeAggregation: 'Maximum'
     metricMeasureColumn: 'lagSeconds'
     threshold: maxWatermarkLagHours * 3600
