@@ -1,8 +1,5 @@
-import azureFunctions from "@azure/functions";
+import { app } from "@azure/functions";
 import { egressResponse } from "../lib/network/egress-http.js";
-
-// @azure/functions is CommonJS: take `app` from the default export so plain Node ESM resolves it.
-const { app } = azureFunctions;
 
 // Shows the IP the app's outbound traffic leaves from (the NAT gateway's, once VNet-integrated)
 // and whether it is the one Atlas allow-lists. Function key required: it reveals network layout.
