@@ -1,7 +1,10 @@
 import { collections as allCollections, type CollectionSpec } from "../collections/index.js";
 import { loadTesterExclusion, type TesterExclusion } from "../extract/testers.js";
-import { recordCollectionRun } from "../telemetry/index.js";
+import type { Logger } from "../log.js";
 import { formatRunId } from "../load/lake-paths.js";
+import { RunHistory } from "../state/run-history.js";
+import { WatermarkStore } from "../state/watermarks.js";
+import { recordCollectionRun } from "../telemetry/index.js";
 import type { EtlContext } from "./context.js";
 import { runCollection } from "./run-collection.js";
 import { emptySummary, type CollectionRunSummary } from "./summary.js";
@@ -28,7 +31,8 @@ export async function runEtl(ctx: EtlContext, options: EtlRunOptions = {}): Prom
   const now = options.now ?? new Date();
   const specs = options.collections ?? allCollections;
   const runId = formatRunId(now);
-  const log = ctx.log.child({ runId });
+  // Run-level lines name every collection of the run (one, for the hourly timers).
+  const log = ctx.log.child({ runId, collection: specs.map((s) => s.name).join(",") });
   log.info(`ETL run: ${runId}${options.dryRun ? " (dry run: nothing is written)" : ""}`);
   log.info(`MongoDB: ${ctx.config.mongo.database}`);
 
@@ -42,17 +46,15 @@ export async function runEtl(ctx: EtlContext, options: EtlRunOptions = {}): Prom
     log.error(`Cannot load tester profiles, no collection runs: ${error}`);
     for (const spec of specs) {
       const summary = { ...emptySummary(spec.name, runId, now, options.dryRun ?? false), outcome: "failed" as const, error };
-      summaries.push(summary);
-      recordCollectionRun(summary);
+      summaries.push(await reportRun(ctx, log, summary));
     }
     return { runId, summaries, documents: 0, failed: summaries };
   }
   log.info(`Excluding ${exclusion.profileIds.length} tester/archived profiles`);
 
   for (const spec of specs) {
-    const summary = await runCollection({ ...ctx, log }, spec, { now, dryRun: options.dryRun, exclusion });
+    const summary = await reportRun(ctx, log, await runCollection({ ...ctx, log }, spec, { now, dryRun: options.dryRun, exclusion }));
     summaries.push(summary);
-    recordCollectionRun(summary);
     if (summary.quarantined > 0) log.warn(`${spec.name}: ${summary.quarantined} documents quarantined`, { collection: spec.name });
     for (const [note, count] of Object.entries(summary.notes)) log.info(`${spec.name}: ${count} × ${note}`, { collection: spec.name });
     if (options.dryRun) log.info(`  would extract ${summary.extracted} docs`, { collection: spec.name });
@@ -61,6 +63,29 @@ export async function runEtl(ctx: EtlContext, options: EtlRunOptions = {}): Prom
   const failed = summaries.filter((s) => s.outcome === "failed");
   log.info(`Done: ${documents} documents across ${specs.length} collections${failed.length ? `, ${failed.length} failed` : ""}`);
   return { runId, summaries, documents, failed };
+}
+
+/**
+ * Metrics and the run history row for one collection run. A failed or skipped run still reports
+ * the committed watermark, so the lag metric keeps growing through an outage. Telemetry trouble is
+ * logged, never fails the run.
+ */
+async function reportRun(ctx: EtlContext, log: Logger, summary: CollectionRunSummary): Promise<CollectionRunSummary> {
+  if (summary.dryRun) return summary;
+  const { config, storage } = ctx;
+  const runLog = log.child({ collection: summary.collection, runId: summary.runId });
+  let reported = summary;
+  if (summary.outcome !== "success" && summary.watermark === undefined) {
+    const state = await new WatermarkStore(storage.table(config.tables.watermarks)).read(summary.collection).catch(() => undefined);
+    reported = { ...summary, watermark: state?.last?.createdAt };
+  }
+  recordCollectionRun(reported);
+  try {
+    await new RunHistory(storage.table(config.tables.runs)).recordAndPrune(reported, config.runHistoryRetentionDays);
+  } catch (err) {
+    runLog.warn(`${summary.collection}: run history not written: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return reported;
 }
 
 function countUntimed(s: CollectionRunSummary): number {
