@@ -1,6 +1,7 @@
 /**
  * Operator CLI, the same code path as the Functions host. See `npm run etl -- --help`.
  */
+import { getCollection } from "../lib/collections/index.js";
 import { ConfigError, loadConfig } from "../lib/config.js";
 import { closeMongoClients } from "../lib/extract/mongo-client.js";
 import { consoleSink, createLogger } from "../lib/log.js";
@@ -16,6 +17,7 @@ async function main(): Promise<number> {
     console.log(usage);
     return 0;
   }
+  options.collection?.forEach(getCollection); // unknown names fail before anything connects
   const config = loadConfig();
   const ctx = await createEtlContext(config, createLogger(consoleSink()));
   if (options.status) return statusCommand(ctx, options);

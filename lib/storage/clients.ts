@@ -26,13 +26,24 @@ function azureCredential(config: Config): TokenCredential {
 // Azurite's well-known account is plain http; the SDK refuses table access over http by default.
 const isLocal = (connectionString: string) => /UseDevelopmentStorage=true|127\.0\.0\.1|localhost/i.test(connectionString);
 
+function fromConnectionString(setting: string, connectionString: string): BlobServiceClient {
+  try {
+    return BlobServiceClient.fromConnectionString(connectionString);
+  } catch (err) {
+    throw new Error(
+      `${setting} is not a valid storage connection string (${err instanceof Error ? err.message : String(err)}); ` +
+        "use the account's connection string, or UseDevelopmentStorage=true for Azurite",
+    );
+  }
+}
+
 export function createStorageClients(config: Config): StorageClients {
   const { lake, state } = config;
   const lakeClient = lake.connectionString
-    ? BlobServiceClient.fromConnectionString(lake.connectionString)
+    ? fromConnectionString("LAKE_STORAGE", lake.connectionString)
     : new BlobServiceClient(lake.blobServiceUri!, azureCredential(config));
   const stateBlobs = state.connectionString
-    ? BlobServiceClient.fromConnectionString(state.connectionString)
+    ? fromConnectionString("STATE_STORAGE", state.connectionString)
     : new BlobServiceClient(state.blobServiceUri!, azureCredential(config));
   return {
     lake: lakeClient,
