@@ -2,7 +2,15 @@
  * Named points where the crash-safety tests kill the process (SIGKILL, no cleanup), set through
  * ETL_FAULT_CRASH_AT=<point>[:<nth hit>]. Unset in production, where this is one env lookup.
  */
-export type CrashPoint = "after-claim" | "doc-written" | "partition-closed" | "before-commit" | "after-commit";
+export type CrashPoint =
+  | "after-claim"
+  | "doc-written"
+  | "partition-closed"
+  | "before-commit"
+  | "after-commit"
+  // Backfill chunk: its compacted files are durable, the superseded ones not yet deleted / deleted.
+  | "backfill-written"
+  | "backfill-retired";
 
 const hits = new Map<string, number>();
 

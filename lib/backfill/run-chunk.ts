@@ -1,0 +1,183 @@
+import { getCollection } from "../collections/index.js";
+import { loadTesterExclusion, type TesterExclusion } from "../extract/testers.js";
+import type { LakeZone } from "../load/lake-paths.js";
+import type { FileWritten, LakeTarget } from "../load/partition-files.js";
+import type { EtlContext } from "../pipeline/context.js";
+import { crashpoint } from "../pipeline/fault-injection.js";
+import { acquireCollectionLease } from "../state/collection-lease.js";
+import { WatermarkStore } from "../state/watermarks.js";
+import { recordBackfillChunk } from "../telemetry/index.js";
+import { parseChunkMessage, type ChunkMessage } from "./chunk-message.js";
+import { JobStore } from "./job-store.js";
+import { snapshotPartition } from "./partition-snapshot.js";
+import { chunkFileId } from "./plan.js";
+import { rebuildDay, type DayCounts } from "./rebuild-day.js";
+import { rescoreDay } from "./rescore-day.js";
+import { retireSuperseded } from "./retire-files.js";
+
+/** How the queue delivered this attempt (the host's trigger metadata, or the drain loop). */
+export interface ChunkAttempt {
+  /** 1 on the first delivery. */
+  dequeueCount: number;
+  /** The attempt with this count is the last: a failure marks the chunk failed. */
+  maxDequeueCount: number;
+  /** Clock for the watermark sanity check (tests and `--now` move it). */
+  now?: Date;
+  hooks?: ChunkHooks;
+}
+
+/** Test seams at the points where an hourly window may interleave with a chunk. */
+export interface ChunkHooks {
+  afterListing?(chunk: ChunkMessage): Promise<void>;
+  afterSnapshot?(chunk: ChunkMessage): Promise<void>;
+  afterWrite?(chunk: ChunkMessage): Promise<void>;
+}
+
+export interface ChunkResult {
+  chunk: ChunkMessage;
+  status: "done" | "already-done";
+  counts?: DayCounts;
+  written: FileWritten[];
+  retired: string[];
+  durationMs: number;
+}
+
+export class ChunkBusyError extends Error {
+  constructor(chunk: ChunkMessage) {
+    super(`Another worker is rebuilding ${chunk.collection} ${chunk.day} (its lock is held); the chunk is retried later`);
+    this.name = "ChunkBusyError";
+  }
+}
+
+const ZONES: Record<ChunkMessage["mode"], readonly LakeZone[]> = {
+  full: ["raw", "curated", "quarantine"],
+  rescore: ["curated"],
+};
+
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** The queue trigger's work, shared by the Functions host and the in-process drain. */
+export async function processChunkMessage(ctx: EtlContext, entry: unknown, attempt: ChunkAttempt): Promise<ChunkResult> {
+  return runChunk(ctx, parseChunkMessage(entry), attempt);
+}
+
+/**
+ * Rebuilds one (collection, day) partition for a job: lock the partition → snapshot its files
+ * against the committed watermark → write the compacted files → delete the files they supersede →
+ * mark the chunk done. Any failure records the reason on the chunk (retrying, or failed on the last
+ * attempt) and rethrows, so the queue retries it or moves it to the poison queue.
+ */
+export async function runChunk(ctx: EtlContext, chunk: ChunkMessage, attempt: ChunkAttempt): Promise<ChunkResult> {
+  const started = Date.now();
+  const { config, storage } = ctx;
+  const log = ctx.log.child({ collection: chunk.collection, partition: chunk.day, jobId: chunk.jobId });
+  const jobs = new JobStore(storage.table(config.tables.jobs));
+  const tag = `${chunk.collection} ${chunk.day}`;
+
+  const state = await jobs.getChunk(chunk.jobId, chunk);
+  if (!state) throw new Error(`Backfill job ${chunk.jobId} has no chunk ${tag} in table ${config.tables.jobs} (rows deleted?); submit the backfill again`);
+  if (state.status === "done") {
+    log.info(`${tag}: already done (a repeated delivery); nothing to do`);
+    return { chunk, status: "already-done", written: [], retired: [], durationMs: 0 };
+  }
+
+  const lockWaitMs = config.etl.leaseSeconds * 1000 + 5_000; // outlasts the lease of a worker that died
+  const locks = storage.stateBlobs.getContainerClient(config.containers.locks);
+  let lock: Awaited<ReturnType<typeof acquireCollectionLease>>;
+  try {
+    lock = await acquireCollectionLease(locks, `backfill-${chunk.collection}-${chunk.day}`, config.etl.leaseSeconds, lockWaitMs);
+    if (!lock) throw new ChunkBusyError(chunk);
+    await jobs.updateChunk(chunk.jobId, chunk, {
+      status: "running",
+      attempts: attempt.dequeueCount,
+      startedAt: state.startedAt ?? new Date(),
+    });
+    log.info(`${tag}: ${chunk.mode === "rescore" ? "re-scoring" : "rebuilding"} (job ${chunk.jobId}, attempt ${attempt.dequeueCount}/${attempt.maxDequeueCount})`);
+    const result = await rebuildPartition(ctx, chunk, attempt, log, () => lock?.held ?? false);
+    await jobs.updateChunk(chunk.jobId, chunk, {
+      status: "done",
+      attempts: attempt.dequeueCount,
+      endedAt: new Date(),
+      documents: result.counts.documents,
+      curatedRows: result.counts.curatedRows,
+      quarantined: result.counts.quarantined,
+      filesWritten: result.written.length,
+      filesRetired: result.retired.length,
+      error: "",
+    });
+    recordBackfillChunk({ collection: chunk.collection, outcome: "done", documents: result.counts.documents });
+    const durationMs = Date.now() - started;
+    log.info(`${tag}: done, ${result.counts.documents} docs in ${result.written.length} files, ${result.retired.length} superseded files retired`, { durationMs });
+    return { chunk, status: "done", ...result, durationMs };
+  } catch (err) {
+    const reason = errorText(err);
+    const last = attempt.dequeueCount >= attempt.maxDequeueCount;
+    await jobs
+      .updateChunk(chunk.jobId, chunk, { status: last ? "failed" : "retrying", attempts: attempt.dequeueCount, error: reason, ...(last ? { endedAt: new Date() } : {}) })
+      .catch((e: unknown) => log.error(`${tag}: could not record the failure: ${errorText(e)}`));
+    recordBackfillChunk({ collection: chunk.collection, outcome: last ? "failed" : "retrying", documents: 0 });
+    log.error(
+      `${tag}: attempt ${attempt.dequeueCount}/${attempt.maxDequeueCount} failed: ${reason}` +
+        (last ? "; chunk failed, its message goes to the poison queue" : "; it will be retried"),
+    );
+    throw err;
+  } finally {
+    await lock?.release();
+  }
+}
+
+async function rebuildPartition(
+  ctx: EtlContext,
+  chunk: ChunkMessage,
+  attempt: ChunkAttempt,
+  log: EtlContext["log"],
+  lockHeld: () => boolean,
+): Promise<{ counts: DayCounts; written: FileWritten[]; retired: string[] }> {
+  const { config, storage } = ctx;
+  const spec = getCollection(chunk.collection);
+  const zones = ZONES[chunk.mode];
+  const fileId = chunkFileId(chunk.mode, chunk.jobId);
+  const target: LakeTarget = {
+    lake: storage.lake,
+    containers: { raw: config.containers.raw, curated: config.containers.curated, quarantine: config.containers.quarantine },
+    compression: config.etl.parquetCompression,
+  };
+  const watermarks = new WatermarkStore(storage.table(config.tables.watermarks));
+  const snapshot = await snapshotPartition(
+    target,
+    watermarks,
+    chunk.collection,
+    chunk.day,
+    zones,
+    { afterListing: attempt.hooks?.afterListing && (() => attempt.hooks!.afterListing!(chunk)) },
+    (n) => log.info(`${chunk.collection} ${chunk.day}: watermark moved while listing (listing ${n}); listing again`),
+  );
+  if (snapshot.inFlight.length > 0) log.info(`${chunk.collection} ${chunk.day}: leaving ${snapshot.inFlight.join(", ")} to its pending hourly window`);
+  await attempt.hooks?.afterSnapshot?.(chunk);
+
+  let result: { counts: DayCounts; written: FileWritten[] };
+  if (chunk.mode === "rescore") {
+    result = await rescoreDay({ target, spec, snapshot, fileId, log });
+  } else {
+    const last = snapshot.watermark.last;
+    const settled = new Date((attempt.now ?? new Date()).getTime() - config.etl.settleDelayMs);
+    if (last && last.createdAt > settled) {
+      throw new Error(
+        `Watermark of ${chunk.collection} (${last.createdAt.toISOString()}) is ahead of the data (settled up to ${settled.toISOString()}); ` +
+          "submit a backfill with repairWatermark to move it back",
+      );
+    }
+    const db = await ctx.db();
+    const exclusion: TesterExclusion = spec.testerRule === "userId" ? await loadTesterExclusion(db) : { profileIds: [], idVariants: [] };
+    result = await rebuildDay({ db, target, spec, snapshot, fileId, exclusion, batchSize: config.etl.batchSize, log });
+  }
+  for (const f of result.written) {
+    log.info(`  ${f.zone}: ${f.count} ${f.zone === "curated" ? "rows" : "docs"} → ${f.path}`, { partition: chunk.day });
+  }
+  crashpoint("backfill-written");
+  await attempt.hooks?.afterWrite?.(chunk);
+  if (!lockHeld()) throw new Error(`Lost the lock on ${chunk.collection} ${chunk.day} while writing; superseded files left for the retry`);
+  const retired = await retireSuperseded(target, snapshot, zones, result.written);
+  crashpoint("backfill-retired");
+  return { ...result, retired };
+}
