@@ -49,9 +49,10 @@ export class ChunkBusyError extends Error {
   }
 }
 
-const ZONES: Record<ChunkMessage["mode"], readonly LakeZone[]> = {
-  full: ["raw", "curated", "quarantine"],
-  rescore: ["curated"],
+/** Zones a chunk lists (to read or supersede) and zones whose files it replaces. */
+const ZONES: Record<ChunkMessage["mode"], { listed: readonly LakeZone[]; replaced: readonly LakeZone[] }> = {
+  full: { listed: ["raw", "curated", "quarantine"], replaced: ["raw", "curated", "quarantine"] },
+  rescore: { listed: ["raw", "curated"], replaced: ["curated"] },
 };
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -148,7 +149,7 @@ async function rebuildPartition(
     watermarks,
     chunk.collection,
     chunk.day,
-    zones,
+    zones.listed,
     { afterListing: attempt.hooks?.afterListing && (() => attempt.hooks!.afterListing!(chunk)) },
     (n) => log.info(`${chunk.collection} ${chunk.day}: watermark moved while listing (listing ${n}); listing again`),
   );
@@ -177,7 +178,7 @@ async function rebuildPartition(
   crashpoint("backfill-written");
   await attempt.hooks?.afterWrite?.(chunk);
   if (!lockHeld()) throw new Error(`Lost the lock on ${chunk.collection} ${chunk.day} while writing; superseded files left for the retry`);
-  const retired = await retireSuperseded(target, snapshot, zones, result.written);
+  const retired = await retireSuperseded(target, snapshot, zones.replaced, result.written);
   crashpoint("backfill-retired");
   return { ...result, retired };
 }
