@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { HttpRequest, InvocationContext, type HttpResponseInit } from "@azure/functions";
 import { BSON, ObjectId, type Document } from "mongodb";
 import { expect } from "vitest";
@@ -149,4 +150,22 @@ export function expectCompacted(lake: LakeView, days: string[], fileId: string) 
       for (const name of names) expect(name).toContain(`_${fileId}.`);
     }
   }
+}
+
+/** Runs the operator CLI (`npm run etl -- …`) in a child process, killable at a crash point. */
+export function runEtlCli(
+  stack: TestStack,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; signal: string | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/etl.ts", ...args], {
+      env: { ...process.env, ...stack.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (c) => (output += c));
+    child.stderr.on("data", (c) => (output += c));
+    child.on("exit", (code, signal) => resolve({ code, signal, output }));
+  });
 }
