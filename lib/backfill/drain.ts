@@ -60,19 +60,19 @@ export async function drainQueue(ctx: EtlContext, options: DrainOptions): Promis
     return stopped;
   };
 
-  const moveToPoison = async (msg: ReceivedMessageItem, popReceipt: string) => {
+  const moveToPoison = async (msg: ReceivedMessageItem, popReceipt: string, deliveries: number) => {
     await poison.sendMessage(msg.messageText, { messageTimeToLive: -1 });
     await queue.deleteMessage(msg.messageId, popReceipt).catch(() => undefined);
     stats.poisoned++;
     ctx.log.warn(`Backfill message ${msg.messageId} reached the dequeue limit (${settings.maxDequeueCount}); moved to ${poisonQueueName(ctx.config.queues.backfill)}`);
-    await handlePoisonMessage(ctx, msg.messageText);
+    await handlePoisonMessage(ctx, msg.messageText, deliveries);
   };
 
   const handle = async (msg: ReceivedMessageItem) => {
     let popReceipt = msg.popReceipt;
     if (msg.dequeueCount > settings.maxDequeueCount) {
       // Its worker died on the last attempt: the host would move it without running it again.
-      await moveToPoison(msg, popReceipt);
+      await moveToPoison(msg, popReceipt, msg.dequeueCount - 1);
       options.onEvent?.({ kind: "failed", messageText: msg.messageText, error: "dequeue limit reached", dequeueCount: msg.dequeueCount, poisoned: true });
       return;
     }
@@ -103,7 +103,7 @@ export async function drainQueue(ctx: EtlContext, options: DrainOptions): Promis
       await stopRenewing();
       stats.failedAttempts++;
       const last = msg.dequeueCount >= settings.maxDequeueCount;
-      if (last) await moveToPoison(msg, popReceipt);
+      if (last) await moveToPoison(msg, popReceipt, msg.dequeueCount);
       else await queue.updateMessage(msg.messageId, popReceipt, undefined, settings.retryDelaySeconds).catch(() => undefined);
       const error = err instanceof Error ? err.message : String(err);
       options.onEvent?.({ kind: "failed", messageText: msg.messageText, error, dequeueCount: msg.dequeueCount, poisoned: last });

@@ -8,7 +8,7 @@ import { JobStore } from "./job-store.js";
  * attempt recorded. Usually that attempt already did (it knew it was the last); this catches the
  * rest: a worker killed, out of memory or past functionTimeout on its last attempt.
  */
-export async function handlePoisonMessage(ctx: EtlContext, entry: unknown): Promise<void> {
+export async function handlePoisonMessage(ctx: EtlContext, entry: unknown, deliveries?: number): Promise<void> {
   let message;
   try {
     message = parseChunkMessage(entry);
@@ -28,11 +28,12 @@ export async function handlePoisonMessage(ctx: EtlContext, entry: unknown): Prom
     log.warn(`${tag}: in the poison queue, already ${chunk.status}${chunk.error ? `: ${chunk.error}` : ""}`);
     return;
   }
+  const attempts = Math.max(chunk.attempts, deliveries ?? 0);
   const reason = chunk.error
-    ? `${chunk.error} (moved to the poison queue after ${chunk.attempts} attempts)`
-    : `moved to the poison queue after ${chunk.attempts} attempts: the worker stopped without recording an error ` +
+    ? `${chunk.error} (moved to the poison queue after ${attempts} attempts)`
+    : `moved to the poison queue after ${attempts} attempts: the worker stopped without recording an error ` +
       "(killed, out of memory or past functionTimeout)";
-  await jobs.updateChunk(message.jobId, message, { status: "failed", endedAt: new Date(), error: reason });
+  await jobs.updateChunk(message.jobId, message, { status: "failed", attempts, endedAt: new Date(), error: reason });
   recordBackfillChunk({ collection: message.collection, outcome: "failed", documents: 0 });
   log.error(`${tag}: failed: ${reason}`);
 }
