@@ -12,7 +12,7 @@ import type { Config } from "../config.js";
 let started: Promise<boolean> | undefined;
 
 export function startTelemetry(
-  config: Pick<Config, "appInsightsConnectionString">,
+  config: Pick<Config, "appInsightsConnectionString" | "managedIdentityClientId">,
   /** Extra distro options (tests add a metric reader and turn off disk retry). */
   extra: AzureMonitorOpenTelemetryOptions = {},
 ): Promise<boolean> {
@@ -21,9 +21,14 @@ export function startTelemetry(
   started ??= (async () => {
     // Loaded only when enabled: the distro pulls in the whole OpenTelemetry SDK.
     const appInsights = await import("applicationinsights");
+    // Local auth is off on the Azure resource (DisableLocalAuth): ingestion needs an Entra token,
+    // taken from the app's user-assigned identity. Locally (no identity) the key alone is used.
+    const credential = config.managedIdentityClientId
+      ? new (await import("@azure/identity")).ManagedIdentityCredential({ clientId: config.managedIdentityClientId })
+      : undefined;
     appInsights.useAzureMonitor({
       ...extra,
-      azureMonitorExporterOptions: { ...extra.azureMonitorExporterOptions, connectionString },
+      azureMonitorExporterOptions: { ...extra.azureMonitorExporterOptions, connectionString, ...(credential ? { credential } : {}) },
       // The Functions host already reports process counters; per-second samples only add cost.
       enableAutoCollectPerformance: false,
     });
