@@ -1,5 +1,5 @@
 /**
- * Throughput of quality scoring alone, on one core: `npx tsx scripts/bench-quality.ts [count]`.
+ * Throughput of quality scoring alone, on one core: `npx tsx scripts/bench-quality.ts [count] [rounds]`.
  * Generates a deterministic mix of message pairs like production's (mostly ~1 KB exchanges, some
  * long, some failed, several scripts), scores them through `messageQuality.derive` (the path the
  * pipeline uses) and prints messages per second. The target is well over 50k msgs/s, so scoring
@@ -84,21 +84,38 @@ function message(i: number): Record<string, unknown> {
   };
 }
 
-function run(label: string, docs: readonly Record<string, unknown>[]): void {
+/**
+ * Scores every message `rounds` times and reports the best round, by wall clock and by CPU time of
+ * this process: on a shared machine other processes only ever slow a round down, so the best round
+ * is the closest to the cost of scoring itself, and CPU time leaves out time spent descheduled.
+ */
+function run(label: string, docs: readonly Record<string, unknown>[], rounds: number): void {
   const bytes = docs.reduce((n, d) => n + String(d.studentMessage).length + String(d.aiResponse).length, 0);
   for (const d of docs.slice(0, 2000)) messageQuality.derive(d); // warm up the JIT
-  const start = process.hrtime.bigint();
+  let bestWall = 0;
+  let bestCpu = 0;
   let checksum = 0;
-  for (const d of docs) checksum += Number(messageQuality.derive(d).values.quality_score ?? 0);
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  const rate = Math.round(docs.length / seconds);
-  const kb = Math.round(bytes / docs.length / 100) / 10;
-  console.log(`${label}: ${docs.length} msgs, avg ${kb} KB text, ${seconds.toFixed(2)} s → ${rate.toLocaleString("en-US")} msgs/s (mean score ${(checksum / docs.length).toFixed(2)})`);
+  for (let r = 0; r < rounds; r++) {
+    checksum = 0;
+    const wall = process.hrtime.bigint();
+    const cpu = process.cpuUsage();
+    for (const d of docs) checksum += Number(messageQuality.derive(d).values.quality_score ?? 0);
+    const used = process.cpuUsage(cpu);
+    bestWall = Math.max(bestWall, docs.length / (Number(process.hrtime.bigint() - wall) / 1e9));
+    bestCpu = Math.max(bestCpu, docs.length / ((used.user + used.system) / 1e6));
+  }
+  const fmt = (x: number): string => Math.round(x).toLocaleString("en-US");
+  const kb = (bytes / docs.length / 1024).toFixed(1);
+  console.log(
+    `${label}: ${docs.length} msgs, avg ${kb} KB text → ${fmt(bestWall)} msgs/s wall, ${fmt(bestCpu)} msgs per CPU-second ` +
+      `(best of ${rounds} rounds; mean score ${(checksum / docs.length).toFixed(2)})`,
+  );
 }
 
-const count = Number(process.argv[2] ?? 50_000);
+const count = Number(process.argv[2] ?? 20_000);
+const rounds = Number(process.argv[3] ?? 5);
 const mix = Array.from({ length: count }, (_, i) => message(i));
 const typical = mix.filter((d) => String(d.aiResponse).length + String(d.studentMessage).length <= 2000);
 console.log(`quality scoring benchmark, node ${process.version}, one core`);
-run("typical (≤ 2 KB)", typical);
-run("full mix (incl. 4-10 KB and 50-100 KB)", mix);
+run("typical (≤ 2 KB)", typical, rounds);
+run("full mix (incl. 4-10 KB and 50-100 KB)", mix, rounds);

@@ -31,10 +31,12 @@ export const ERROR_OPENINGS =
 
 /** Whole answers that are a leaked programming value, not text. */
 export const ERROR_VALUES = /^(?:undefined|null|nan|\[object object\])$/;
-export const ERROR_ANYWHERE = /\[object object\]/;
+/** What JavaScript prints for an object turned into text by mistake; its spelling never varies. */
+export const LEAKED_OBJECT = "[object Object]";
 
-/** Last lines that may end without a full stop: list items, headings, table rows, quotes, links. */
-export const UNPUNCTUATED_LINE = /^\s*(?:[-*+•]\s|\d+[.)]\s|#|\||>)|https?:\/\/\S+$/;
+/** Last lines that may end without a full stop: list items, headings, table rows, quotes. */
+export const UNPUNCTUATED_LINE = /^\s*(?:[-*+•]\s|\d+[.)]\s|#|\||>)/;
+export const LINK = /^https?:\/\//;
 
 /** A last character that means the text stopped mid-sentence. */
-export const MID_SENTENCE_END = /[\p{L}\p{N},;:(\[{\-–—]$/u;
+export const MID_SENTENCE_CHAR = /^[\p{L}\p{N},;:([{\-–—]$/u;

@@ -3,10 +3,11 @@ import { feedback } from "./components/feedback.js";
 import { failureFlags, HARD_FAILURES, integrity, type FailureFlag } from "./components/integrity.js";
 import { latency } from "./components/latency.js";
 import { readability } from "./components/readability.js";
-import { relevance, sharedTerms } from "./components/relevance.js";
+import { relevance } from "./components/relevance.js";
 import type { MessageInput } from "./input.js";
-import { proseOf, sentencesOf } from "./prose.js";
-import { contentTerms, tokenise, wordEquivalents } from "./text.js";
+import { proseOf } from "./prose.js";
+import { contentTerms, sharedTerms } from "./terms.js";
+import { scanText, wordEquivalents } from "./text.js";
 
 /**
  * Weights of the components in the overall score (they sum to 1). Relevance is the strongest signal
@@ -67,26 +68,27 @@ function rounded(value: number | null): number | null {
 
 /** The quality of one message pair: a pure function of its fields. */
 export function scoreMessage(input: MessageInput): QualityScore {
-  const studentTokens = tokenise(input.studentMessage);
-  const answerTokens = tokenise(input.aiResponse);
-  const studentWords = wordEquivalents(studentTokens);
-  const answerWords = wordEquivalents(answerTokens);
-  const studentTerms = contentTerms(studentTokens);
-  const shared = sharedTerms(studentTerms, contentTerms(answerTokens));
-  const sentences = sentencesOf(proseOf(input.aiResponse));
+  const student = scanText(input.studentMessage);
+  const studentTerms = contentTerms(student);
+  const answer = scanText(input.aiResponse);
+  const prose = proseOf(input.aiResponse);
+  // Most answers have no code or links: their prose is the answer, already scanned.
+  const proseScan = prose === input.aiResponse ? answer : scanText(prose);
+  const shared = sharedTerms(studentTerms, answer);
+  const answerWords = wordEquivalents(answer);
   const flags = failureFlags({
     answer: input.aiResponse,
     student: input.studentMessage,
     answerWords,
-    sentences,
+    prose: proseScan,
     studentTerms: studentTerms.size,
     sharedTerms: shared,
   });
 
   const components: Record<ComponentName, number | null> = {
     relevance: rounded(relevance(shared, studentTerms.size)),
-    completeness: rounded(completeness(answerWords, studentWords)),
-    readability: rounded(readability(sentences)),
+    completeness: rounded(completeness(answerWords, wordEquivalents(student))),
+    readability: rounded(readability(proseScan)),
     integrity: rounded(integrity(flags)),
     latency: rounded(latency(input.createdAt, input.respondedAt)),
     feedback: rounded(feedback(input.rating, input.feedback, input.flagged)),

@@ -1,15 +1,16 @@
 import {
-  ERROR_ANYWHERE,
   ERROR_OPENINGS,
   ERROR_VALUES,
-  MID_SENTENCE_END,
   GENERIC_OFFER,
+  LEAKED_OBJECT,
+  LINK,
+  MID_SENTENCE_CHAR,
   REDIRECTS,
   REFUSAL_OPENINGS,
   UNPUNCTUATED_LINE,
 } from "../failure-patterns.js";
 import { hasUnclosedFence } from "../prose.js";
-import { normalise } from "../text.js";
+import { normalise, type TextScan } from "../text.js";
 
 /**
  * Integrity: signs that the answer failed rather than answered badly.
@@ -45,8 +46,8 @@ export interface AnswerFacts {
   answer: string;
   student: string;
   answerWords: number;
-  /** Prose sentences of the answer (`sentencesOf(proseOf(answer))`). */
-  sentences: readonly string[];
+  /** Scan of the answer's prose (`proseOf`). */
+  prose: TextScan;
   /** Distinct content terms of the student text, and how many of them the answer shares. */
   studentTerms: number;
   sharedTerms: number;
@@ -67,7 +68,7 @@ function isRefusal(facts: AnswerFacts, open: string): boolean {
 }
 
 function isError(facts: AnswerFacts, open: string): boolean {
-  if (ERROR_ANYWHERE.test(open)) return true;
+  if (facts.answer.slice(0, OPENING_CHARS).includes(LEAKED_OBJECT)) return true;
   return facts.answerWords <= ERROR_MAX_WORDS && (ERROR_OPENINGS.test(open) || ERROR_VALUES.test(open));
 }
 
@@ -88,32 +89,49 @@ function isTruncated(facts: AnswerFacts): boolean {
   if (facts.answerWords < TRUNCATION_MIN_WORDS) return false;
   const tail = facts.answer.slice(-TAIL_CHARS).trimEnd();
   const lastLine = tail.slice(tail.lastIndexOf("\n") + 1);
-  if (UNPUNCTUATED_LINE.test(lastLine)) return false;
-  return MID_SENTENCE_END.test(lastLine);
+  const lastWord = lastLine.slice(lastLine.lastIndexOf(" ") + 1);
+  if (UNPUNCTUATED_LINE.test(lastLine) || LINK.test(lastWord)) return false;
+  // The last character, whole when it is a surrogate pair (end-anchored regexes scan the whole line).
+  const low = lastLine.charCodeAt(lastLine.length - 1);
+  return MID_SENTENCE_CHAR.test(lastLine.slice(low >= 0xdc00 && low <= 0xdfff ? -2 : -1));
 }
 
-function isRepetitive(sentences: readonly string[]): boolean {
+function isRepetitive({ text, sentences }: TextScan): boolean {
+  // A loop repeats a sentence verbatim, so copies have equal lengths: only lengths seen three
+  // times need their sentences compared, which keeps this cheap for the usual answer.
+  const lengths = new Map<number, number>();
+  let candidates = false;
+  for (let j = 0; j < sentences.length; j += 2) {
+    const length = sentences[j + 1]! - sentences[j]!;
+    if (length < REPEATED_SENTENCE_CHARS) continue;
+    const n = (lengths.get(length) ?? 0) + 1;
+    lengths.set(length, n);
+    if (n >= REPEATED_SENTENCE_TIMES) candidates = true;
+  }
+  if (!candidates) return false;
   const seen = new Map<string, number>();
-  for (const sentence of sentences) {
-    if (sentence.length < REPEATED_SENTENCE_CHARS) continue;
-    const key = sentence.toLowerCase().replace(/\s+/g, " ");
-    const n = (seen.get(key) ?? 0) + 1;
+  for (let j = 0; j < sentences.length; j += 2) {
+    const length = sentences[j + 1]! - sentences[j]!;
+    if ((lengths.get(length) ?? 0) < REPEATED_SENTENCE_TIMES) continue;
+    const sentence = text.slice(sentences[j], sentences[j + 1]);
+    const n = (seen.get(sentence) ?? 0) + 1;
     if (n >= REPEATED_SENTENCE_TIMES) return true;
-    seen.set(key, n);
+    seen.set(sentence, n);
   }
   return false;
 }
 
 export function failureFlags(facts: AnswerFacts): FailureFlag[] {
   if (facts.answerWords === 0) return ["empty"];
-  const open = straighten(facts.answer.slice(0, OPENING_CHARS)).trim();
+  // Refusal and error checks only apply to short answers; a long one is read no further.
+  const open = facts.answerWords <= REFUSAL_MAX_WORDS ? straighten(facts.answer.slice(0, OPENING_CHARS)).trim() : "";
   const flags: FailureFlag[] = [];
   if (isRefusal(facts, open)) flags.push("refusal");
   if (isError(facts, open)) flags.push("error");
   if (isEcho(facts)) flags.push("echo");
   if (facts.studentTerms >= OFF_TOPIC_MIN_TERMS && facts.sharedTerms === 0) flags.push("off_topic");
   if (isTruncated(facts)) flags.push("truncated");
-  if (isRepetitive(facts.sentences)) flags.push("repetitive");
+  if (isRepetitive(facts.prose)) flags.push("repetitive");
   return flags;
 }
 

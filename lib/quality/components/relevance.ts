@@ -1,6 +1,6 @@
 /**
  * Relevance: does the answer talk about what the student wrote? Measured as the share of the
- * student's content terms (see `contentTerms`) that reappear in the answer.
+ * student's content terms (`contentTerms`) that reappear in the answer (`sharedTerms`).
  *
  * A good answer paraphrases, so reusing half of the student's terms already earns full marks; and a
  * long student text (an essay for an activity) asks for at most ten shared terms, else every essay
@@ -8,13 +8,6 @@
  */
 export const RELEVANCE_SHARE_FOR_FULL = 0.5;
 export const RELEVANCE_TERM_CAP = 20;
-
-/** How many of the student's distinct content terms the answer also uses. */
-export function sharedTerms(studentTerms: ReadonlySet<string>, answerTerms: ReadonlySet<string>): number {
-  let shared = 0;
-  for (const term of studentTerms) if (answerTerms.has(term)) shared++;
-  return shared;
-}
 
 /** null when the student text has no content terms ("thanks!", "ok?"): nothing to be relevant to. */
 export function relevance(shared: number, studentTermCount: number): number | null {
