@@ -54,9 +54,12 @@ export async function drainQueue(ctx: EtlContext, options: DrainOptions): Promis
   const stats: DrainStats = { attempts: 0, done: 0, failedAttempts: 0, poisoned: 0 };
   let stopped = false;
   let lastCheck = Date.now();
+  let checking: Promise<boolean> | undefined;
+  // Lanes that find the queue empty together share one check.
   const shouldStop = async () => {
     lastCheck = Date.now();
-    if (!stopped && (await options.until())) stopped = true;
+    checking ??= options.until().finally(() => (checking = undefined));
+    if (!stopped && (await checking)) stopped = true;
     return stopped;
   };
 

@@ -161,6 +161,14 @@ async function rebuildPartition(
     result = await rescoreDay({ target, spec, snapshot, fileId, log });
   } else {
     const last = snapshot.watermark.last;
+    const committedFiles = Object.values(snapshot.committed).flat().length;
+    if (!last && committedFiles > 0) {
+      // Without a watermark the hourly run owns everything from its lookback on; deleting would lose data.
+      throw new Error(
+        `${chunk.collection} has no committed watermark but ${chunk.day} holds ${committedFiles} files (watermark row deleted after submit?); ` +
+          "submit the backfill again, which initialises the watermark first",
+      );
+    }
     const settled = new Date((attempt.now ?? new Date()).getTime() - config.etl.settleDelayMs);
     if (last && last.createdAt > settled) {
       throw new Error(
