@@ -7,6 +7,7 @@ import { existsSync, statSync } from "node:fs";
 const marker = "node_modules/.package-lock.json";
 const stale = !existsSync(marker) || statSync(marker).mtimeMs < statSync("package-lock.json").mtimeMs;
 if (stale) {
-  console.log("Installing npm packages (npm ci)…");
-  execSync("npm ci --no-audit --no-fund", { stdio: "inherit" });
+  console.log("Installing npm packages (npm install)…");
+  // Not `npm ci`: the lock lacks other platforms' optional DuckDB bindings, which npm ci refuses.
+  execSync("npm install --no-audit --no-fund", { stdio: "inherit" });
 }
