@@ -16,11 +16,18 @@ export interface MessageInput {
 
 export type ReadResult = { input: MessageInput } | { reason: string };
 
-const TEXT_FIELDS = ["studentMessage", "aiResponse"] as const;
-
 function textProblem(value: unknown): string | undefined {
   if (value === undefined || value === null) return "missing";
   return typeof value === "string" ? undefined : "not a string";
+}
+
+/** A short, fixed-vocabulary reason (the run summary counts notes by their text). */
+function unscorableReason(student: unknown, answer: unknown): string {
+  const s = textProblem(student);
+  const a = textProblem(answer);
+  if (s && a && s === a) return `unscorable: studentMessage and aiResponse ${s}`;
+  const parts = [s && `studentMessage ${s}`, a && `aiResponse ${a}`].filter(Boolean);
+  return `unscorable: ${parts.join(", ")}`;
 }
 
 /** Dates as the driver returns them, or ISO-8601 strings some writers store; anything else is absent. */
@@ -38,17 +45,14 @@ function readDate(value: unknown): Date | undefined {
  * string is a valid, failed answer; a missing field is an incomplete record, not an answer).
  */
 export function readMessage(doc: Record<string, unknown>): ReadResult {
-  const problems = TEXT_FIELDS.map((field) => [field, textProblem(doc[field])] as const).filter(([, p]) => p);
-  if (problems.length === 2 && problems[0]![1] === problems[1]![1]) {
-    return { reason: `unscorable: studentMessage and aiResponse ${problems[0]![1]}` };
-  }
-  if (problems.length > 0) {
-    return { reason: `unscorable: ${problems.map(([field, p]) => `${field} ${p}`).join(", ")}` };
+  const { studentMessage, aiResponse } = doc;
+  if (typeof studentMessage !== "string" || typeof aiResponse !== "string") {
+    return { reason: unscorableReason(studentMessage, aiResponse) };
   }
   return {
     input: {
-      studentMessage: doc.studentMessage as string,
-      aiResponse: doc.aiResponse as string,
+      studentMessage,
+      aiResponse,
       createdAt: readDate(doc.createdAt),
       respondedAt: readDate(doc.respondedAt),
       rating: typeof doc.rating === "number" ? doc.rating : undefined,

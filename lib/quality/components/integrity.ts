@@ -23,8 +23,9 @@ import { normalise, type TextScan } from "../text.js";
  * Soft failures (an answer, damaged) cost 0.5 each:
  * - off_topic: the student's text has 3+ content terms and the answer uses none of them (this
  *   includes answering in another language than the student's, a failure for the student too);
- * - truncated: an unclosed code fence, or a longer answer (≥ 20 word-equivalents) whose last prose
- *   line stops mid-sentence (on a letter, digit, comma, colon, dash or open bracket);
+ * - truncated: an unclosed code fence, or a longer answer (≥ 20 word-equivalents) whose last line
+ *   stops mid-sentence (on a letter, digit, comma, colon, dash or open bracket), unless that line
+ *   is a list item, heading, table row, quote or link, which may end bare;
  * - repetitive: a sentence of 20+ characters appearing three or more times (a generation loop).
  */
 export const FAILURE_FLAGS = ["empty", "refusal", "error", "echo", "off_topic", "truncated", "repetitive"] as const;
