@@ -88,6 +88,10 @@ export async function runChunk(ctx: EtlContext, chunk: ChunkMessage, attempt: Ch
   try {
     lock = await acquireCollectionLease(locks, `backfill-${chunk.collection}-${chunk.day}`, config.etl.leaseSeconds, lockWaitMs);
     if (!lock) throw new ChunkBusyError(chunk);
+    if ((await jobs.getChunk(chunk.jobId, chunk))?.status === "done") {
+      log.info(`${tag}: finished by another delivery while this one waited for the lock`);
+      return { chunk, status: "already-done", written: [], retired: [], durationMs: Date.now() - started };
+    }
     await jobs.updateChunk(chunk.jobId, chunk, {
       status: "running",
       attempts: attempt.dequeueCount,
