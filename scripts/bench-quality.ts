@@ -6,20 +6,9 @@
  * adds little to a pipeline writing ~22k rows/s.
  */
 import { messageQuality } from "../lib/quality/index.js";
+import { rng } from "./generate/dataset.js";
 
-// mulberry32: a tiny seeded PRNG, so every run scores the same messages.
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const random = prng(42);
+const random = rng(42); // seeded: every run scores the same messages
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 
 const topics = [
