@@ -5,7 +5,7 @@ import { extractionSort, testerFilter } from "../extract/window.js";
 import { PartitionFiles, type FileWritten, type LakeTarget } from "../load/partition-files.js";
 import type { Logger } from "../log.js";
 import { describeId } from "../transform/bson-values.js";
-import { toCuratedRow, TransformError } from "../transform/curated-row.js";
+import { curate, untimedReason } from "../transform/curated-row.js";
 import { committedDayFilter, committedUntimedFilter } from "./day-filter.js";
 import type { PartitionSnapshot } from "./partition-snapshot.js";
 
@@ -60,14 +60,13 @@ export async function rebuildDay(input: RebuildInput): Promise<{ counts: DayCoun
           counts.documents++;
           await partition.writeRaw(doc);
           counts.rawRows++;
-          try {
-            const { row, note } = toCuratedRow(spec, doc, fileId);
-            await partition.writeCurated(row);
+          const curation = curate(spec, doc, fileId);
+          if ("rejected" in curation) {
+            await quarantine(doc, curation.rejected);
+          } else {
+            await partition.writeCurated(curation.row);
             counts.curatedRows++;
-            if (note) counts.notes[note] = (counts.notes[note] ?? 0) + 1;
-          } catch (err) {
-            if (!(err instanceof TransformError)) throw err;
-            await quarantine(doc, err.message);
+            if (curation.note) counts.notes[curation.note] = (counts.notes[curation.note] ?? 0) + 1;
           }
         }
       } finally {
@@ -80,7 +79,7 @@ export async function rebuildDay(input: RebuildInput): Promise<{ counts: DayCoun
       try {
         for await (const doc of cursor) {
           counts.documents++;
-          await quarantine(doc, doc.createdAt === undefined ? "createdAt is missing" : "createdAt is not a Date");
+          await quarantine(doc, untimedReason(doc));
         }
       } finally {
         await cursor.close();

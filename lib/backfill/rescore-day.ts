@@ -3,7 +3,7 @@ import { BSON, type Document } from "mongodb";
 import type { CollectionSpec } from "../collections/spec.js";
 import { PartitionFiles, type FileWritten, type LakeTarget } from "../load/partition-files.js";
 import type { Logger } from "../log.js";
-import { toCuratedRow, TransformError } from "../transform/curated-row.js";
+import { curate } from "../transform/curated-row.js";
 import { emptyCounts, type DayCounts } from "./rebuild-day.js";
 import type { PartitionSnapshot } from "./partition-snapshot.js";
 
@@ -36,15 +36,14 @@ export async function rescoreDay(input: RescoreInput): Promise<{ counts: DayCoun
         const doc = BSON.EJSON.parse(line, { relaxed: false }) as Document;
         counts.documents++;
         counts.rawRows++;
-        try {
-          const { row, note } = toCuratedRow(spec, doc, fileId);
-          await partition.writeCurated(row);
-          counts.curatedRows++;
-          if (note) counts.notes[note] = (counts.notes[note] ?? 0) + 1;
-        } catch (err) {
-          if (!(err instanceof TransformError)) throw err;
+        const curation = curate(spec, doc, fileId);
+        if ("rejected" in curation) {
           counts.quarantined++; // left in its quarantine file
+          continue;
         }
+        await partition.writeCurated(curation.row);
+        counts.curatedRows++;
+        if (curation.note) counts.notes[curation.note] = (counts.notes[curation.note] ?? 0) + 1;
       }
     }
     if (counts.quarantined > 0) log.info(`${spec.name} ${snapshot.day}: ${counts.quarantined} raw docs fail the transform; they stay in quarantine`);

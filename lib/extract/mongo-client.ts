@@ -1,5 +1,6 @@
 import { MongoClient } from "mongodb";
 import type { Config } from "../config.js";
+import { redactSecrets } from "../telemetry/redact.js";
 
 /** One MongoClient per process, reused across function invocations (its pool is the expensive part). */
 const clients = new Map<string, Promise<MongoClient>>();
@@ -33,8 +34,5 @@ export function redactedHost(uri: string): string {
   return match?.[1] ?? "MongoDB";
 }
 
-function errorText(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  // The driver can echo the URI; never let credentials through.
-  return text.replace(/\/\/[^@\s/]*@/g, "//***@");
-}
+// The driver can echo the URI; never let credentials through.
+const errorText = (err: unknown) => redactSecrets(err instanceof Error ? err.message : String(err));

@@ -8,7 +8,7 @@ import { PartitionFiles, type FileWritten, type LakeTarget } from "../load/parti
 import { acquireCollectionLease, type HeldLease } from "../state/collection-lease.js";
 import { WatermarkStore, type WatermarkState } from "../state/watermarks.js";
 import { describeId } from "../transform/bson-values.js";
-import { toCuratedRow, TransformError } from "../transform/curated-row.js";
+import { curate, untimedReason } from "../transform/curated-row.js";
 import type { EtlContext } from "./context.js";
 import { crashpoint } from "./fault-injection.js";
 import { emptySummary, type CollectionRunSummary } from "./summary.js";
@@ -133,14 +133,13 @@ async function runWindow(
       }
       await partition.writeRaw(doc);
       summary.rawRows++;
-      try {
-        const { row, note } = toCuratedRow(spec, doc, runId);
-        await partition.writeCurated(row);
+      const curation = curate(spec, doc, runId);
+      if ("rejected" in curation) {
+        await quarantine(partition, doc, curation.rejected);
+      } else {
+        await partition.writeCurated(curation.row);
         summary.curatedRows++;
-        if (note) summary.notes[note] = (summary.notes[note] ?? 0) + 1;
-      } catch (err) {
-        if (!(err instanceof TransformError)) throw err;
-        await quarantine(partition, doc, err.message);
+        if (curation.note) summary.notes[curation.note] = (summary.notes[curation.note] ?? 0) + 1;
       }
       crashpoint("doc-written");
     }
@@ -163,8 +162,7 @@ async function runWindow(
         untimedPartition = new PartitionFiles(target, spec, day, `${runId}_untimed`);
         partition = untimedPartition;
       }
-      const reason = doc.createdAt === undefined ? "createdAt is missing" : "createdAt is not a Date";
-      await quarantine(untimedPartition, doc, reason);
+      await quarantine(untimedPartition, doc, untimedReason(doc));
     }
     await closePartition(untimedPartition);
     partition = undefined;

@@ -93,3 +93,21 @@ export function toCuratedRow(spec: CollectionSpec, doc: Document, runId: string)
   row.etl_run_id = runId;
   return note ? { row, note } : { row };
 }
+
+/** A row, or the reason the document goes to quarantine instead. */
+export type Curation = TransformResult | { rejected: string };
+
+/** toCuratedRow with a schema mismatch returned as a rejection; any other error still throws. */
+export function curate(spec: CollectionSpec, doc: Document, runId: string): Curation {
+  try {
+    return toCuratedRow(spec, doc, runId);
+  } catch (err) {
+    if (err instanceof TransformError) return { rejected: err.message };
+    throw err;
+  }
+}
+
+/** Quarantine reason of a document the watermark cannot place. */
+export function untimedReason(doc: Document): string {
+  return doc.createdAt === undefined ? "createdAt is missing" : "createdAt is not a Date";
+}
