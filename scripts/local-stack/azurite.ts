@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { freePort, waitForPort } from "./ports.js";
+import { freePort } from "./ports.js";
+import { startServer, stopChild } from "./server-process.js";
 
 export interface AzuriteHandle {
   connectionString: string;
@@ -21,9 +21,10 @@ function azuriteBin(): string {
 /** Starts Azurite (blob, queue, table) in memory on free ports. */
 export async function startAzurite(): Promise<AzuriteHandle> {
   const [blob, queue, table] = [await freePort(), await freePort(), await freePort()];
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
+  const child = await startServer({
+    what: "Azurite",
+    command: process.execPath,
+    args: [
       azuriteBin(),
       "--inMemoryPersistence",
       "--disableTelemetry",
@@ -33,25 +34,11 @@ export async function startAzurite(): Promise<AzuriteHandle> {
       "--queuePort", String(queue),
       "--tablePort", String(table),
     ],
-    { stdio: ["ignore", "ignore", "inherit"] },
-  );
-  await Promise.all([
-    waitForPort(blob, 30_000, "Azurite blob"),
-    waitForPort(queue, 30_000, "Azurite queue"),
-    waitForPort(table, 30_000, "Azurite table"),
-  ]);
+    ports: [blob, queue, table],
+  });
   const connectionString =
     `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${KEY};` +
     `BlobEndpoint=http://127.0.0.1:${blob}/${ACCOUNT};QueueEndpoint=http://127.0.0.1:${queue}/${ACCOUNT};` +
     `TableEndpoint=http://127.0.0.1:${table}/${ACCOUNT};`;
   return { connectionString, stop: () => stopChild(child) };
-}
-
-export function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once("exit", () => resolve());
-    child.kill("SIGTERM");
-    setTimeout(() => child.kill("SIGKILL"), 5000).unref();
-  });
 }

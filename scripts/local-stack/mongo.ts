@@ -1,10 +1,10 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { stopChild } from "./azurite.js";
-import { freePort, waitForPort } from "./ports.js";
+import { freePort } from "./ports.js";
+import { startServer, stopChild } from "./server-process.js";
 
 export interface MongoHandle {
   uri: string;
@@ -23,7 +23,8 @@ function hasGo(): boolean {
 /** MONGODB_URI when set; else FerretDB v1 (built with Go on first use); else mongodb-memory-server. */
 export async function startMongo(env: NodeJS.ProcessEnv = process.env): Promise<MongoHandle> {
   if (env.MONGODB_URI) return { uri: env.MONGODB_URI, kind: "MONGODB_URI", stop: async () => undefined };
-  if (!existsSync(ferretBin) && hasGo()) {
+  if (hasGo()) {
+    // Builds on first use, and proves a cached binary still starts (rebuilding it when not).
     const build = spawnSync("bash", [join(root, "scripts", "setup-ferretdb.sh")], { stdio: "inherit" });
     if (build.status !== 0) throw new Error("Building FerretDB failed: see the output above, or set MONGODB_URI");
   }
@@ -36,9 +37,10 @@ export async function startMongo(env: NodeJS.ProcessEnv = process.env): Promise<
 async function startFerret(): Promise<MongoHandle> {
   const dir = mkdtempSync(join(tmpdir(), "ferretdb-"));
   const port = await freePort();
-  const child = spawn(
-    ferretBin,
-    [
+  const child = await startServer({
+    what: "FerretDB",
+    command: ferretBin,
+    args: [
       "--handler=sqlite",
       `--sqlite-url=file:${dir}/`,
       `--state-dir=${dir}`,
@@ -47,9 +49,11 @@ async function startFerret(): Promise<MongoHandle> {
       "--debug-addr=-",
       "--log-level=error",
     ],
-    { stdio: ["ignore", "ignore", "inherit"] },
-  );
-  await waitForPort(port, 30_000, "FerretDB");
+    ports: [port],
+  }).catch((err: unknown) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  });
   return {
     uri: `mongodb://127.0.0.1:${port}/`,
     kind: "FerretDB",
