@@ -1,5 +1,6 @@
 import { getCollection } from "../collections/index.js";
-import { loadTesterExclusion, type TesterExclusion } from "../extract/testers.js";
+import { excludedProfileFilter, loadTesterExclusion, type TesterExclusion } from "../extract/testers.js";
+import { testerFilter } from "../extract/window.js";
 import type { LakeZone } from "../load/lake-paths.js";
 import type { FileWritten, LakeTarget } from "../load/partition-files.js";
 import type { EtlContext } from "../pipeline/context.js";
@@ -9,11 +10,9 @@ import { WatermarkStore } from "../state/watermarks.js";
 import { recordBackfillChunk } from "../telemetry/index.js";
 import { parseChunkMessage, type ChunkMessage } from "./chunk-message.js";
 import { JobStore } from "./job-store.js";
-import { snapshotPartition } from "./partition-snapshot.js";
+import { rebuildDay, replacePartition, rescoreDay, snapshotPartition, type DayCounts, type Replacement } from "../rewrite/index.js";
+import { committedDayFilter, committedUntimedFilter } from "./day-filter.js";
 import { chunkFileId } from "./plan.js";
-import { rebuildDay, type DayCounts } from "./rebuild-day.js";
-import { rescoreDay } from "./rescore-day.js";
-import { retireSuperseded } from "./retire-files.js";
 
 /** How the queue delivered this attempt (the host's trigger metadata, or the drain loop). */
 export interface ChunkAttempt {
@@ -160,10 +159,8 @@ async function rebuildPartition(
   if (snapshot.inFlight.length > 0) log.info(`${chunk.collection} ${chunk.day}: leaving ${snapshot.inFlight.join(", ")} to its pending hourly window`);
   await attempt.hooks?.afterSnapshot?.(chunk);
 
-  let result: { counts: DayCounts; written: FileWritten[] };
-  if (chunk.mode === "rescore") {
-    result = await rescoreDay({ target, spec, snapshot, fileId, log });
-  } else {
+  const build = async (): Promise<Replacement> => {
+    if (chunk.mode === "rescore") return rescoreDay({ target, spec, snapshot, fileId, log });
     const last = snapshot.watermark.last;
     const committedFiles = Object.values(snapshot.committed).flat().length;
     if (!last && committedFiles > 0) {
@@ -182,15 +179,30 @@ async function rebuildPartition(
     }
     const db = await ctx.db();
     const exclusion: TesterExclusion = spec.testerRule === "userId" ? await loadTesterExclusion(db) : { profileIds: [], idVariants: [] };
-    result = await rebuildDay({ db, target, spec, snapshot, fileId, exclusion, batchSize: config.etl.batchSize, log });
-  }
-  for (const f of result.written) {
-    log.info(`  ${f.zone}: ${f.count} ${f.zone === "curated" ? "rows" : "docs"} → ${f.path}`, { partition: chunk.day });
-  }
-  crashpoint("backfill-written");
-  await attempt.hooks?.afterWrite?.(chunk);
-  if (!lockHeld()) throw new Error(`Lost the lock on ${chunk.collection} ${chunk.day} while writing; superseded files left for the retry`);
-  const retired = await retireSuperseded(target, snapshot, zones.replaced, result.written);
+    const excludeTesters = testerFilter(spec.testerRule, exclusion.idVariants, excludedProfileFilter);
+    return rebuildDay({
+      db,
+      target,
+      spec,
+      day: chunk.day,
+      fileId,
+      timed: committedDayFilter(chunk.day, last, excludeTesters),
+      untimed: committedUntimedFilter(chunk.day, snapshot.watermark.windowUpper, excludeTesters),
+      batchSize: config.etl.batchSize,
+      log,
+    });
+  };
+  const result = await replacePartition(target, snapshot, zones.replaced, {
+    build,
+    beforeRetire: async (result) => {
+      for (const f of result.written) {
+        log.info(`  ${f.zone}: ${f.count} ${f.zone === "curated" ? "rows" : "docs"} → ${f.path}`, { partition: chunk.day });
+      }
+      crashpoint("backfill-written");
+      await attempt.hooks?.afterWrite?.(chunk);
+      if (!lockHeld()) throw new Error(`Lost the lock on ${chunk.collection} ${chunk.day} while writing; superseded files left for the retry`);
+    },
+  });
   crashpoint("backfill-retired");
-  return { ...result, retired };
+  return result;
 }

@@ -33,6 +33,17 @@ export interface CollectionSpec {
   testerRule: TesterRule;
   columns: readonly ColumnDef[];
   derivation?: Derivation;
+  /**
+   * Top-level field holding the time of the document's last change (default `updatedAt`). The
+   * change cursor follows it; a document without it counts as unchanged since creation.
+   */
+  changeField?: string;
+}
+
+export const DEFAULT_CHANGE_FIELD = "updatedAt";
+
+export function changeFieldOf(spec: CollectionSpec): string {
+  return spec.changeField ?? DEFAULT_CHANGE_FIELD;
 }
 
 /** Columns every curated table carries, after the spec's own. */

@@ -62,6 +62,15 @@ export class PartitionFiles {
     if (this.raw.bytes >= RAW_SLICE_CHARS) await this.flushRaw();
   }
 
+  /** A raw line kept verbatim from an earlier file (a rewrite that drops other lines). */
+  async writeRawLine(line: string): Promise<void> {
+    this.raw ??= { upload: this.open("raw", "application/x-ndjson"), count: 0, lines: [], bytes: 0 };
+    this.raw.lines.push(line + "\n");
+    this.raw.bytes += line.length + 1;
+    this.raw.count++;
+    if (this.raw.bytes >= RAW_SLICE_CHARS) await this.flushRaw();
+  }
+
   private async flushRaw(): Promise<void> {
     if (!this.raw || this.raw.lines.length === 0) return;
     const chunk = this.raw.lines.join("");
@@ -84,6 +93,12 @@ export class PartitionFiles {
   async writeQuarantine(doc: Document, reason: string): Promise<void> {
     this.quarantine ??= { upload: this.open("quarantine", "application/x-ndjson"), count: 0 };
     const line = BSON.EJSON.stringify({ reason, collection: this.spec.name, fileId: this.fileId, doc }, { relaxed: false });
+    await this.quarantine.upload.write(line + "\n");
+    this.quarantine.count++;
+  }
+
+  async writeQuarantineLine(line: string): Promise<void> {
+    this.quarantine ??= { upload: this.open("quarantine", "application/x-ndjson"), count: 0 };
     await this.quarantine.upload.write(line + "\n");
     this.quarantine.count++;
   }
