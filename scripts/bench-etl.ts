@@ -1,74 +1,175 @@
 /**
- * `npm run bench:etl [-- <messages>]`: docs/s and peak memory of one `npm run etl --collection
- * messages` (a child process, the real CLI) over N generated messages (default 100,000) on the
- * local stack. Peak RSS is the child's VmHWM from /proc; run it at two sizes to see that memory
- * does not grow with the window.
+ * `npm run bench:etl [-- options]`: what one ETL run of the messages collection costs, beside what
+ * the same window costs the bare driver and DuckDB, on one local stack (FerretDB + Azurite).
+ *
+ *   --messages N      the main window (default 50,000 ~1 KB messages)
+ *   --small N         the small window for the marginal cost (default 5,000)
+ *   --sizes a,b,…     instead: only the CLI at each window size, for the flat-memory curve
+ *   --runner R        compiled (default: the tsc build, what the Functions host runs) | tsx
+ *   --profile DIR     also write a V8 CPU profile of each CLI run into DIR (node --cpu-prof)
+ *   --no-build        reuse dist/ as it is
+ *
+ * Every figure is one child process measured by the kernel (GNU time): CPU-s = user + system,
+ * peak RSS = max resident set, process start included. Servers' own CPU is not counted.
+ * Then the cold import of the Functions entry files (compiled), without and with telemetry.
  */
-import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { MongoClient, ObjectId, type Document } from "mongodb";
-import { loadConfig } from "../lib/config.js";
-import { rng } from "./generate/dataset.js";
-import { startLocalStack, stackEnv } from "./local-stack/index.js";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { BlobServiceClient } from "@azure/storage-blob";
+import { cpuPer10k, measureNode, type ChildCost } from "./bench/measure.js";
+import { dropDatabase, seedMessages } from "./bench/seed-messages.js";
+import { startLocalStack, stackEnv, type LocalStack } from "./local-stack/index.js";
 
-const count = Number(process.argv[2] ?? 100_000);
+const { values } = parseArgs({
+  options: {
+    messages: { type: "string", default: "50000" },
+    small: { type: "string", default: "5000" },
+    sizes: { type: "string" },
+    runner: { type: "string", default: "compiled" },
+    profile: { type: "string" },
+    "no-build": { type: "boolean", default: false },
+  },
+});
+const root = resolve(import.meta.dirname, "..");
+const dist = join(root, "dist");
+const runner = values.runner === "tsx" ? "tsx" : "compiled";
+const scriptArgs = (name: string) =>
+  runner === "compiled" ? [join(dist, "scripts", `${name}.js`)] : ["--import", "tsx", join(root, "scripts", `${name}.ts`)];
 
-function peakRssMb(pid: number): number {
+/** Same environment as a user's shell, minus telemetry: the bench measures the ETL, not exporting. */
+function baseEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.APPLICATIONINSIGHTS_CONNECTION_STRING;
+  return { ...env, ...extra };
+}
+
+/** App settings that give a run its own containers and tables, so runs on one Azurite never meet. */
+function isolated(tag: string): Record<string, string> {
+  return {
+    LAKE_RAW_CONTAINER: `raw-${tag}`,
+    LAKE_CURATED_CONTAINER: `curated-${tag}`,
+    LAKE_QUARANTINE_CONTAINER: `quarantine-${tag}`,
+    STATE_LOCKS_CONTAINER: `locks-${tag}`,
+    STATE_WATERMARKS_TABLE: `wm${tag}`,
+    STATE_RUNS_TABLE: `runs${tag}`,
+    STATE_JOBS_TABLE: `jobs${tag}`,
+    BACKFILL_QUEUE: `bf-${tag}`,
+  };
+}
+
+interface CliRun extends ChildCost {
+  raw: number;
+  curated: number;
+}
+
+async function runCli(stack: LocalStack, database: string, docs: number): Promise<CliRun> {
+  const tag = database.replace(/[^a-z0-9]/g, "");
+  const profile = values.profile ? ["--cpu-prof", "--cpu-prof-dir", resolve(values.profile), "--cpu-prof-name", `etl-${docs}.cpuprofile`] : [];
+  const cost = await measureNode([...profile, ...scriptArgs("etl"), "--collection", "messages"], baseEnv(stackEnv(stack, { MONGODB_DATABASE: database, ...isolated(tag) })));
+  const landed = (zone: string) => [...cost.stdout.matchAll(new RegExp(`${zone}: (\\d+) (?:rows|docs)`, "g"))].reduce((n, m) => n + Number(m[1]), 0);
+  const run = { ...cost, raw: landed("raw"), curated: landed("curated") };
+  if (run.raw !== docs) throw new Error(`the CLI wrote ${run.raw} raw lines for ${docs} documents:\n${cost.stdout.slice(-2000)}`);
+  // Free Azurite's memory (it keeps blobs in RAM) before the next run.
+  const lake = BlobServiceClient.fromConnectionString(stack.storageConnectionString);
+  await Promise.all(["raw", "curated", "quarantine"].map((z) => lake.getContainerClient(`${z}-${tag}`).deleteIfExists()));
+  return run;
+}
+
+const fmt = (n: number, digits = 2) => n.toFixed(digits);
+const row = (what: string, docs: number, c: ChildCost) =>
+  `${what.padEnd(34)} ${String(Math.round(docs / c.wallS)).padStart(8)} ${fmt(c.cpuS).padStart(7)} ${fmt(cpuPer10k(c, docs)).padStart(9)} ${fmt(c.peakMb, 0).padStart(8)}`;
+const header = `${"".padEnd(34)} ${"docs/s".padStart(8)} ${"CPU-s".padStart(7)} ${"CPU/10k".padStart(9)} ${"RSS MB".padStart(8)}`;
+
+async function compare(stack: LocalStack, messages: number, small: number) {
+  const work = mkdtempSync(join(tmpdir(), "bench-etl-"));
   try {
-    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-    return match ? Number(match[1]) / 1024 : 0;
-  } catch {
-    return 0;
+    const jsonl = join(work, "messages.jsonl");
+    const seeded = await seedMessages(stack.mongoUri, "bench_main", messages, jsonl);
+    await seedMessages(stack.mongoUri, "bench_small", small);
+    console.log(`Seeded ${messages} + ${small} messages (~1 KB each) in ${fmt(seeded, 1)} s (+ small) into ${stack.mongoKind}; CLI runner: ${runner}\n`);
+
+    const env = baseEnv(stackEnv(stack, { MONGODB_DATABASE: "bench_main" }));
+    const drain = await measureNode(scriptArgs("bench/cursor-drain"), env);
+    if (Number(drain.stdout.trim()) !== messages) throw new Error(`the cursor drain read ${drain.stdout.trim()} of ${messages}`);
+    const duck = await measureNode(scriptArgs("bench/duckdb-parquet").concat(jsonl, join(work, "messages.parquet")), env);
+    if (Number(duck.stdout.trim()) !== messages) throw new Error(`DuckDB wrote ${duck.stdout.trim()} of ${messages} rows`);
+    const cliSmall = await runCli(stack, "bench_small", small);
+    const cli = await runCli(stack, "bench_main", messages);
+
+    console.log(header);
+    console.log(row(`bare sorted cursor drain (${messages})`, messages, drain));
+    console.log(row(`DuckDB JSONL → Parquet (${messages})`, messages, duck));
+    console.log(row(`CLI --collection messages (${small})`, small, cliSmall));
+    console.log(row(`CLI --collection messages (${messages})`, messages, cli));
+    const marginal = ((cli.cpuS - cliSmall.cpuS) * 10_000) / (messages - small);
+    console.log(`\nCLI over ${messages}: ${fmt(cpuPer10k(cli, messages))} CPU-s per 10k (process start included; target ≤ 1.00), ` +
+      `peak RSS ${fmt(cli.peakMb, 0)} MB (target ≤ 256); raw ${cli.raw} lines, curated ${cli.curated} rows`);
+    console.log(`marginal (${messages} minus ${small}): ${fmt(marginal)} CPU-s per 10k`);
+    console.log(`ratios, CPU: CLI / cursor drain ${fmt(cli.cpuS / drain.cpuS, 1)}×, CLI / DuckDB ${fmt(cli.cpuS / duck.cpuS, 1)}×, ` +
+      `CLI − drain per 10k ${fmt(cpuPer10k(cli, messages) - cpuPer10k(drain, messages))}`);
+    console.log(`ratios, peak RSS: CLI / cursor drain ${fmt(cli.peakMb / drain.peakMb, 1)}×, CLI / DuckDB ${fmt(cli.peakMb / duck.peakMb, 1)}×`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
   }
 }
 
+async function sizes(stack: LocalStack, list: number[]) {
+  console.log(`Flat-memory curve, CLI runner: ${runner}, ${stack.mongoKind}\n${"docs".padStart(9)} ${header.trimStart()}   seed s`);
+  for (const n of list) {
+    const database = `bench_${n}`;
+    const seeded = await seedMessages(stack.mongoUri, database, n);
+    const cli = await runCli(stack, database, n);
+    console.log(`${String(n).padStart(9)} ${row("", n, cli).trimStart()}   ${fmt(seeded, 0).padStart(6)}`);
+    await dropDatabase(stack.mongoUri, database);
+  }
+}
+
+/** Median of `times` runs of the cold-import child (ms over a bare `node` start). */
+interface ColdImport {
+  entries: number;
+  importMs: number;
+  importCpuMs: number;
+  telemetryMs: number;
+}
+
+function coldImport(telemetry: boolean, times = 5): ColdImport {
+  const env = baseEnv({
+    MONGODB_URI: "mongodb://127.0.0.1:9/cold",
+    LAKE_STORAGE: "UseDevelopmentStorage=true",
+    STATE_STORAGE: "UseDevelopmentStorage=true",
+    ...(telemetry ? { APPLICATIONINSIGHTS_CONNECTION_STRING: "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=http://127.0.0.1:9/" } : {}),
+  });
+  const runs = Array.from({ length: times }, () => {
+    const child = spawnSync(process.execPath, [join(dist, "scripts/bench/cold-import.js"), dist, ...(telemetry ? ["--telemetry"] : [])], { env, encoding: "utf8" });
+    if (child.status !== 0) throw new Error(`cold import failed: ${child.stderr}`);
+    return JSON.parse(child.stdout.trim().split("\n").pop()!) as ColdImport;
+  });
+  const median = (pick: (r: ColdImport) => number) => runs.map(pick).sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
+  return { entries: runs[0]!.entries, importMs: median((r) => r.importMs), importCpuMs: median((r) => r.importCpuMs), telemetryMs: median((r) => r.telemetryMs) };
+}
+
 async function main() {
+  if (!values["no-build"]) {
+    // The bench's children (and the Functions host) run compiled JS; scripts are built beside lib/.
+    const tsc = spawnSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", join(root, "tsconfig.json"), "--outDir", dist], { stdio: "inherit" });
+    if (tsc.status !== 0) throw new Error("the TypeScript build failed; see above");
+  }
   const stack = await startLocalStack();
   try {
-    const env = stackEnv(stack, { MONGODB_DATABASE: "bench" });
-    const config = loadConfig(env);
-    const client = await new MongoClient(config.mongo.uri).connect();
-    const coll = client.db(config.mongo.database).collection("messages");
-    const random = rng(7);
-    const now = Date.now();
-    const text = "How do enzymes lower activation energy in a reaction? ".repeat(6);
-    const answer = "Enzymes lower the activation energy by stabilising the transition state, orienting substrates and straining bonds. ".repeat(5);
-    let batch: Document[] = [];
-    const loadStart = Date.now();
-    for (let i = 0; i < count; i++) {
-      const createdAt = new Date(now - 3 * 86_400_000 + Math.floor(random() * 3 * 86_400_000 - 600_000));
-      batch.push({
-        _id: new ObjectId(), userId: new ObjectId(), category: ["activity", "question", "profilechat", "system"][i % 4],
-        courseId: "BIO101", sessionId: `s${i >> 4}`, studentMessage: text, aiResponse: answer, createdAt,
-        respondedAt: new Date(createdAt.getTime() + 2500), model: "gpt-4o", rating: 1 + (i % 5), flagged: false,
-        tokens: { prompt: 120, completion: 240 },
-      });
-      if (batch.length === 5000) {
-        await coll.insertMany(batch);
-        batch = [];
-      }
-    }
-    if (batch.length) await coll.insertMany(batch);
-    await coll.createIndex({ createdAt: 1, _id: 1 });
-    await client.close();
-    console.log(`Seeded ${count} messages (~1 KB each) in ${((Date.now() - loadStart) / 1000).toFixed(1)} s into ${stack.mongoKind}`);
-
-    const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/etl.ts", "--collection", "messages"], {
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "ignore", "inherit"],
-    });
-    let peak = 0;
-    const timer = setInterval(() => (peak = Math.max(peak, peakRssMb(child.pid!))), 100);
-    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-    clearInterval(timer);
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    if (code !== 0) throw new Error(`the ETL child exited with ${code}; no figures`);
-    console.log(`npm run etl --collection messages: ${seconds.toFixed(1)} s wall (process start included)`);
-    console.log(`throughput: ${Math.round(count / seconds)} docs/s; peak RSS: ${peak.toFixed(0)} MB`);
+    if (values.sizes) await sizes(stack, values.sizes.split(",").map(Number));
+    else await compare(stack, Number(values.messages), Number(values.small));
   } finally {
     await stack.stop();
   }
+  // Wall time on a shared machine swings with load; CPU time is the steadier figure.
+  const off = coldImport(false);
+  const on = coldImport(true);
+  console.log(`\ncold import of the ${off.entries} Functions entry files (compiled, median of 5, over a bare node start): ` +
+    `${fmt(off.importMs, 0)} ms wall (${fmt(off.importCpuMs, 0)} ms CPU) without telemetry (target ≤ 300); with telemetry on: ${fmt(on.importMs, 0)} ms import + ` +
+    `${fmt(on.telemetryMs, 0)} ms starting App Insights at the first invocation`);
 }
 
 main().catch((err: unknown) => {
