@@ -1,22 +1,22 @@
 import azureFunctions from "@azure/functions";
-import { collections } from "../lib/collections/index.js";
-import { compactionTimerHandler } from "../lib/handlers/compaction-timer.js";
-import { etlTimerHandler } from "../lib/handlers/etl-timer.js";
-import { hostConfig } from "../lib/handlers/runtime.js";
+import { collectionNames } from "../lib/collections/index.js";
+import { hostConfig } from "../lib/handlers/host-config.js";
+import { lazyHandler } from "../lib/handlers/lazy-handler.js";
 
 // @azure/functions is CommonJS: take `app` from the default export, like the other triggers.
+// Handlers load the pipeline at first invocation (lib/handlers/lazy-handler.ts).
 const { app } = azureFunctions;
 
 // Fail the start, naming the variable, when a setting is missing or malformed.
 hostConfig();
 
 // One timer per collection, hourly on the hour, so one slow collection never delays the others.
-for (const spec of collections) {
-  app.timer(`etl-${spec.name}`, {
+for (const name of collectionNames) {
+  app.timer(`etl-${name}`, {
     schedule: "0 0 * * * *",
     useMonitor: true,
     retry: { strategy: "exponentialBackoff", maxRetryCount: 3, minimumInterval: { seconds: 30 }, maximumInterval: { minutes: 5 } },
-    handler: etlTimerHandler(spec.name),
+    handler: lazyHandler(async () => (await import("../lib/handlers/etl-timer.js")).etlTimerHandler(name)),
   });
 }
 
@@ -25,5 +25,5 @@ for (const spec of collections) {
 app.timer("etl-compact", {
   schedule: "0 30 0 * * *",
   useMonitor: true,
-  handler: compactionTimerHandler(),
+  handler: lazyHandler(async () => (await import("../lib/handlers/compaction-timer.js")).compactionTimerHandler()),
 });

@@ -1,5 +1,5 @@
 import azureFunctions from "@azure/functions";
-import { healthHandler } from "../lib/handlers/health.js";
+import { lazyHandler } from "../lib/handlers/lazy-handler.js";
 
 // @azure/functions is CommonJS: take `app` from the default export so plain Node ESM resolves it.
 const { app } = azureFunctions;
@@ -10,5 +10,5 @@ app.http("health", {
   methods: ["GET"],
   authLevel: "function",
   route: "health",
-  handler: healthHandler(),
+  handler: lazyHandler(async () => (await import("../lib/handlers/health.js")).healthHandler()),
 });

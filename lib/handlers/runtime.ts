@@ -1,16 +1,11 @@
 import type { InvocationContext } from "@azure/functions";
-import { loadConfig, type Config } from "../config.js";
 import { createLogger, type LogSink, type Logger } from "../log.js";
 import { createEtlContext, type EtlContext } from "../pipeline/context.js";
 import { redactSecrets, startTelemetry } from "../telemetry/index.js";
+import { hostConfig } from "./host-config.js";
 
-/** Per-process state of the Functions host: config parsed once, clients reused across invocations. */
-let config: Config | undefined;
-
-export function hostConfig(): Config {
-  config ??= loadConfig();
-  return config;
-}
+// Per-process state of the Functions host: config parsed once, clients reused across invocations.
+export { hostConfig };
 
 /**
  * Routes log records to the invocation, so they correlate with it in App Insights (traces carry
