@@ -1,6 +1,6 @@
 import type { HealthReport } from "./check-health.js";
 
-/** The health report as a terminal table (`npm run etl -- --status`), UTC throughout. */
+/** The health report as a terminal table (`npm run etl -- status`), UTC throughout. */
 export function formatStatusTable(report: HealthReport): string {
   const header = ["COLLECTION", "LAST RUN (UTC)", "OUTCOME", "DOCUMENTS", "LAST SUCCESS (UTC)", "LAG", "STATUS"];
   const rows = report.collections.map((c) => [

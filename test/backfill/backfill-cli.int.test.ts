@@ -38,7 +38,7 @@ describe("backfill from the CLI", () => {
   afterAll(closeTestClients);
 
   it("runs the job in-process, printing progress, and exits 0", async () => {
-    const run = await runEtlCli(stack, ["--backfill", "--days", "3", "--collection", "messages", "--collection", "actions", "--now", NOW]);
+    const run = await runEtlCli(stack, ["backfill", "--days", "3", "--collection", "messages", "--collection", "actions", "--now", NOW]);
     expect(run.code, run.output).toBe(0);
     const jobId = jobIdIn(run.output)!;
     expect(run.output).toContain(`Backfill job ${jobId}: 6 chunks; draining the queue here`);
@@ -50,17 +50,17 @@ describe("backfill from the CLI", () => {
   });
 
   it("refuses a bad range before touching anything, exit code 2", async () => {
-    const run = await runEtlCli(stack, ["--backfill", "--from", "2026-11-22", "--to", "2026-11-21", "--now", NOW]);
+    const run = await runEtlCli(stack, ["backfill", "--from", "2026-11-22", "--to", "2026-11-21", "--now", NOW]);
     expect(run.code).toBe(2);
     expect((await stack.ctx.storage.queue(stack.config.queues.backfill).getProperties()).approximateMessagesCount).toBe(0);
-    expect(run.output).toContain("--backfill: from 2026-11-22 is after to 2026-11-21: the range is reversed");
-    expect(run.output).toContain("--backfill: to 2026-11-21 is in the future: the latest day a backfill can rebuild is today, 2026-11-20 (UTC)");
+    expect(run.output).toContain("backfill: from 2026-11-22 is after to 2026-11-21: the range is reversed");
+    expect(run.output).toContain("backfill: to 2026-11-21 is in the future: the latest day a backfill can rebuild is today, 2026-11-20 (UTC)");
   });
 
   it.each(["backfill-written:2", "backfill-retired:1"])(
     "a worker killed at %s is retried and leaves every document exactly once, compacted",
     async (point) => {
-      const crashed = await runEtlCli(stack, ["--backfill", "--days", "3", "--collection", "messages", "--now", NOW], { ETL_FAULT_CRASH_AT: point });
+      const crashed = await runEtlCli(stack, ["backfill", "--days", "3", "--collection", "messages", "--now", NOW], { ETL_FAULT_CRASH_AT: point });
       expect(crashed.signal, crashed.output).toBe("SIGKILL");
       const jobId = jobIdIn(crashed.output)!;
       const api = backfillApi(stack, () => new Date(NOW));

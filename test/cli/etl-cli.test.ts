@@ -33,8 +33,11 @@ describe("npm run etl (CLI)", () => {
     expect(run.stderr).toContain("LAKE_STORAGE is not a valid storage connection string");
   });
 
-  it("prints usage", () => {
-    const run = cli(["--help"], {});
+  it("prints usage: the commands, and each command's flags", () => {
+    const top = cli(["--help"], {});
+    expect(top.status).toBe(0);
+    expect(top.stdout).toContain("Usage: campus-etl [options] [command]");
+    const run = cli(["run", "--help"], {});
     expect(run.status).toBe(0);
     expect(run.stdout).toContain("--dry-run");
   });

@@ -10,9 +10,8 @@ import { createEtlContext, type EtlContext } from "../../lib/pipeline/context.js
 import { runEtl } from "../../lib/pipeline/run-etl.js";
 import { RunHistory } from "../../lib/state/run-history.js";
 import { metricNames } from "../../lib/telemetry/index.js";
-import { parseCliOptions } from "../../scripts/cli/options.js";
-import { statusCommand } from "../../scripts/cli/status.js";
 import { startMongo, type MongoHandle } from "../../scripts/local-stack/mongo.js";
+import { runCliWith } from "../cli/run-cli.js";
 import { closeTestClients, createTestStack, type TestStack } from "../fixtures/stack.js";
 import { captureMetrics, pointOf, type MetricCapture } from "../telemetry/metric-capture.js";
 
@@ -149,9 +148,8 @@ describe("when MongoDB goes down", () => {
     expect(one.body.collections.map((c) => c.collection)).toEqual(["messages"]);
   });
 
-  it("prints the same picture for the operator with --status, exiting 1", async () => {
-    let out = "";
-    const code = await statusCommand(stack.ctx, parseCliOptions(["--status", "--now", at(121).toISOString()]), (text) => void (out += text));
+  it("prints the same picture for the operator with `status`, exiting 1", async () => {
+    const { code, out } = await runCliWith(stack.env, ["status", "--now", at(121).toISOString()]);
     expect(code).toBe(1);
     const rows = out.split("\n");
     for (const c of names) expect(rows.some((r) => new RegExp(`^${c}\\s+2026-11-20 14:00\\s+failed\\s+0\\s+2026-11-20 12:00\\s+2h 3m\\s+STALE$`).test(r)), c).toBe(true);
