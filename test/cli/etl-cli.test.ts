@@ -6,7 +6,8 @@ function cli(args: string[], env: Record<string, string>) {
   return spawnSync(process.execPath, ["--import", "tsx", "scripts/etl.ts", ...args], { env: { PATH, HOME, ...env }, encoding: "utf8" });
 }
 
-describe("npm run etl (CLI)", () => {
+// Each case starts node with the tsx loader: seconds on a busy machine, more than the 5 s default.
+describe("npm run etl (CLI)", { timeout: 30_000 }, () => {
   it("stops before doing anything when a setting is missing, naming it", () => {
     const run = cli([], { LAKE_STORAGE: "UseDevelopmentStorage=true", STATE_STORAGE: "UseDevelopmentStorage=true" });
     expect(run.status).toBe(2);
