@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { hasUnencodedAt } from "./telemetry/redact.js";
 
 /**
  * Every environment variable the app reads, in one place. The Bicep app settings, the
@@ -10,7 +11,9 @@ const envSchema = z
   .object({
     MONGODB_URI: z
       .string({ error: "MONGODB_URI is not set: give the MongoDB connection string (Key Vault reference in Azure)" })
-      .regex(/^mongodb(\+srv)?:\/\//, "MONGODB_URI must start with mongodb:// or mongodb+srv://"),
+      .regex(/^mongodb(\+srv)?:\/\//, "MONGODB_URI must start with mongodb:// or mongodb+srv://")
+      // The driver would take the password's tail for a host and print it in its errors.
+      .refine((uri) => !hasUnencodedAt(uri), "MONGODB_URI has an unencoded @ in its user name or password: percent-encode it as %40 (and : / ? as %3A %2F %3F)"),
     MONGODB_DATABASE: z.string().min(1).default("pathways-prod"),
 
     // Storage: a connection string locally (Azurite), service URIs + managed identity in Azure.

@@ -1,6 +1,10 @@
+import { redactSecrets, redactValue } from "./telemetry/redact.js";
+
 /**
  * Structured logging. Every line carries the run's context (runId, collection, invocationId) as
- * fields; messages never include secrets or document text, only ids, counts and paths.
+ * fields; messages never include secrets or document text, only ids, counts and paths. Every
+ * record is redacted here, before any sink sees it, so no sink (console, invocation, memory, a
+ * test's) can skip the redactor.
  */
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
@@ -24,7 +28,7 @@ export interface Logger {
 
 export function createLogger(sink: LogSink, context: Record<string, unknown> = {}): Logger {
   const emit = (level: LogLevel) => (message: string, fields: Record<string, unknown> = {}) =>
-    sink({ time: new Date(), level, message, fields: { ...context, ...fields } });
+    sink({ time: new Date(), level, message: redactSecrets(message), fields: redactValue({ ...context, ...fields }) as Record<string, unknown> });
   return {
     debug: emit("debug"),
     info: emit("info"),

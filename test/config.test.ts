@@ -31,6 +31,13 @@ describe("loadConfig", () => {
     expect(problems(env)).toEqual([expect.stringMatching(/^MONGODB_URI is not set: give the MongoDB connection string/)]);
   });
 
+  it("refuses a MongoDB URI with an unencoded @ in its password, without echoing it", () => {
+    const found = problems({ ...base, MONGODB_URI: "mongodb://etl:2Secret@tail@db.example.net:27017/" });
+    expect(found.join("\n")).toContain("MONGODB_URI has an unencoded @ in its user name or password: percent-encode it as %40");
+    expect(found.join("\n")).not.toContain("2Secret");
+    expect(loadConfig({ ...base, MONGODB_URI: "mongodb://etl:2Secret%40tail@db.example.net:27017/?appName=etl@campus" }).mongo.uri).toContain("%40tail");
+  });
+
   it("treats an empty variable as missing", () => {
     expect(problems({ ...base, MONGODB_URI: "" })[0]).toMatch(/^MONGODB_URI is not set/);
   });

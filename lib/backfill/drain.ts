@@ -3,6 +3,7 @@ import type { EtlContext } from "../pipeline/context.js";
 import { handlePoisonMessage } from "./poison.js";
 import { poisonQueueName, queueSettings } from "./queue-settings.js";
 import { processChunkMessage, type ChunkHooks, type ChunkResult } from "./run-chunk.js";
+import { errorText } from "../telemetry/error-text.js";
 
 /**
  * Drains the backfill queue in-process, doing what the Functions host does for the
@@ -108,7 +109,7 @@ export async function drainQueue(ctx: EtlContext, options: DrainOptions): Promis
       const last = msg.dequeueCount >= settings.maxDequeueCount;
       if (last) await moveToPoison(msg, popReceipt, msg.dequeueCount);
       else await queue.updateMessage(msg.messageId, popReceipt, undefined, settings.retryDelaySeconds).catch(() => undefined);
-      const error = err instanceof Error ? err.message : String(err);
+      const error = errorText(err);
       options.onEvent?.({ kind: "failed", messageText: msg.messageText, error, dequeueCount: msg.dequeueCount, poisoned: last });
     }
   };

@@ -1,5 +1,6 @@
 import { odata, RestError, type TableClient, type TransactionAction } from "@azure/data-tables";
 import { z } from "zod";
+import { redactSecrets } from "../telemetry/redact.js";
 import { chunkKey, type ChunkRef } from "./plan.js";
 import { isoDaySchema, type BackfillMode } from "./request.js";
 
@@ -111,7 +112,9 @@ function toChunkState(row: ChunkRow): ChunkState {
     quarantined: row.quarantined,
     filesWritten: row.filesWritten,
     filesRetired: row.filesRetired,
-    error: row.error || undefined, // "" clears an earlier attempt's error (a merge cannot remove it)
+    // "" clears an earlier attempt's error (a merge cannot remove it). Redacted on the way out too:
+    // rows written by an older version were not.
+    error: row.error ? redactSecrets(row.error) : undefined,
     updatedAt: new Date(row.updatedAt),
   };
 }
@@ -213,7 +216,7 @@ export class JobStore {
       quarantined: update.quarantined,
       filesWritten: update.filesWritten,
       filesRetired: update.filesRetired,
-      error: update.error?.slice(0, MAX_ERROR_CHARS),
+      error: update.error === undefined ? undefined : redactSecrets(update.error).slice(0, MAX_ERROR_CHARS),
       updatedAt: new Date().toISOString(),
     });
     await this.table.upsertEntity(row, "Merge");

@@ -1,5 +1,5 @@
 import type { EtlContext } from "../pipeline/context.js";
-import { recordBackfillChunk } from "../telemetry/index.js";
+import { errorText, recordBackfillChunk } from "../telemetry/index.js";
 import { parseChunkMessage } from "./chunk-message.js";
 import { JobStore } from "./job-store.js";
 
@@ -13,7 +13,7 @@ export async function handlePoisonMessage(ctx: EtlContext, entry: unknown, deliv
   try {
     message = parseChunkMessage(entry);
   } catch (err) {
-    ctx.log.error(`Poison queue: ${err instanceof Error ? err.message : String(err)}`);
+    ctx.log.error(`Poison queue: ${errorText(err)}`);
     return;
   }
   const jobs = new JobStore(ctx.storage.table(ctx.config.tables.jobs));

@@ -13,6 +13,7 @@ import { JobStore } from "./job-store.js";
 import { rebuildDay, replacePartition, rescoreDay, snapshotPartition, type DayCounts, type Replacement } from "../rewrite/index.js";
 import { committedDayFilter, committedUntimedFilter } from "./day-filter.js";
 import { chunkFileId } from "./plan.js";
+import { errorText } from "../telemetry/error-text.js";
 
 /** How the queue delivered this attempt (the host's trigger metadata, or the drain loop). */
 export interface ChunkAttempt {
@@ -54,7 +55,6 @@ const ZONES: Record<ChunkMessage["mode"], { listed: readonly LakeZone[]; replace
   rescore: { listed: ["raw", "curated"], replaced: ["curated"] },
 };
 
-const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /** The queue trigger's work, shared by the Functions host and the in-process drain. */
 export async function processChunkMessage(ctx: EtlContext, entry: unknown, attempt: ChunkAttempt): Promise<ChunkResult> {

@@ -1,5 +1,6 @@
 import { CommanderError } from "commander";
 import { ConfigError } from "../config.js";
+import { errorText } from "../telemetry/error-text.js";
 import { redactSecrets } from "../telemetry/redact.js";
 import { createSession } from "./context.js";
 import { NotAvailableError, UsageError } from "./errors.js";
@@ -19,8 +20,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     // commander has already printed its own message ("error: unknown option '--x'").
     if (err instanceof CommanderError) return err.exitCode === 0 ? exitCodes.ok : exitCodes.unusable;
     if (err instanceof ConfigError) io.err(`${err.message}\n`);
-    else if (err instanceof UsageError || err instanceof NotAvailableError) io.err(`error: ${err.message}\n`);
-    else io.err(`ETL failed: ${redactSecrets(err instanceof Error ? err.message : String(err))}\n`);
+    else if (err instanceof UsageError || err instanceof NotAvailableError) io.err(`error: ${redactSecrets(err.message)}\n`);
+    else io.err(`ETL failed: ${errorText(err)}\n`);
     return exitCodes.unusable;
   }
 }

@@ -1,6 +1,7 @@
 import { MongoClient } from "mongodb";
 import type { Config } from "../config.js";
-import { redactSecrets } from "../telemetry/redact.js";
+import { mongoHosts, registerConnectionSecrets } from "../telemetry/redact.js";
+import { errorText } from "../telemetry/error-text.js";
 
 /** One MongoClient per process, reused across function invocations (its pool is the expensive part). */
 const clients = new Map<string, Promise<MongoClient>>();
@@ -8,6 +9,7 @@ const clients = new Map<string, Promise<MongoClient>>();
 export function getMongoClient(config: Config): Promise<MongoClient> {
   let client = clients.get(config.mongo.uri);
   if (!client) {
+    registerConnectionSecrets(config.mongo.uri); // whatever the driver echoes of it is replaced
     // A timeout given in the URI wins over the default.
     const timeout = /[?&]serverSelectionTimeoutMS=/i.test(config.mongo.uri) ? {} : { serverSelectionTimeoutMS: 15_000 };
     client = new MongoClient(config.mongo.uri, { appName: "campus-analytics-etl", retryReads: true, ...timeout })
@@ -28,11 +30,11 @@ export async function closeMongoClients(): Promise<void> {
   await Promise.allSettled(all.map(async (c) => (await c).close()));
 }
 
-/** Host part of a Mongo URI, without user or password, for error messages. */
+/**
+ * The hosts of a Mongo URI, for error messages, from the driver's own parser. A URI it cannot
+ * parse (an unencoded `@` in the password) names no host: guessing where the password ends is how
+ * one leaked.
+ */
 export function redactedHost(uri: string): string {
-  const match = /^mongodb(?:\+srv)?:\/\/(?:[^@/]*@)?([^/?]+)/.exec(uri);
-  return match?.[1] ?? "MongoDB";
+  return mongoHosts(uri)?.join(",") ?? "MongoDB (MONGODB_URI does not parse: percent-encode @ : / ? in the user name and password)";
 }
-
-// The driver can echo the URI; never let credentials through.
-const errorText = (err: unknown) => redactSecrets(err instanceof Error ? err.message : String(err));

@@ -4,7 +4,7 @@ import { jobIdSchema } from "../backfill/plan.js";
 import { parseBackfillRequest } from "../backfill/request.js";
 import { readJobStatus } from "../backfill/job-status.js";
 import { submitBackfill } from "../backfill/submit.js";
-import { hostContext, type ContextFactory } from "./runtime.js";
+import { hostContext, redactedFailures, type ContextFactory } from "./runtime.js";
 
 export type Clock = () => Date;
 
@@ -14,7 +14,7 @@ export type Clock = () => Date;
  * The body is validated before any storage is touched.
  */
 export function backfillSubmitHandler(makeContext: ContextFactory = hostContext, clock: Clock = () => new Date()) {
-  return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+  return redactedFailures(async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
     const now = clock();
     const text = await request.text();
     let body: unknown = {};
@@ -37,12 +37,12 @@ export function backfillSubmitHandler(makeContext: ContextFactory = hostContext,
       if (err instanceof BackfillConflictError) return { status: 409, jsonBody: { error: "Backfill not started", problems: err.problems } };
       throw err;
     }
-  };
+  });
 }
 
 /** GET /api/backfill/{jobId}: the job and each chunk's status; 404 for an unknown job. */
 export function backfillStatusHandler(makeContext: ContextFactory = hostContext) {
-  return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+  return redactedFailures(async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
     const jobId = request.params.jobId ?? "";
     const valid = jobIdSchema.safeParse(jobId);
     if (!valid.success) return invalid([`jobId "${jobId}" ${valid.error.issues[0]?.message}`]);
@@ -50,7 +50,7 @@ export function backfillStatusHandler(makeContext: ContextFactory = hostContext)
     const view = await readJobStatus(ctx, jobId);
     if (!view) return { status: 404, jsonBody: { error: `No backfill job ${jobId}` } };
     return { status: 200, jsonBody: view };
-  };
+  });
 }
 
 function invalid(problems: string[]): HttpResponseInit {

@@ -2,7 +2,7 @@ import type { InvocationContext } from "@azure/functions";
 import { handlePoisonMessage } from "../backfill/poison.js";
 import { queueSettings } from "../backfill/queue-settings.js";
 import { processChunkMessage } from "../backfill/run-chunk.js";
-import { hostContext, type ContextFactory } from "./runtime.js";
+import { hostContext, redactedFailures, type ContextFactory } from "./runtime.js";
 
 /**
  * backfill-worker: one chunk per message. A failure throws, so the host hides the message for
@@ -10,16 +10,16 @@ import { hostContext, type ContextFactory } from "./runtime.js";
  * marked failed before the host moves the message to the poison queue.
  */
 export function backfillWorkerHandler(makeContext: ContextFactory = hostContext) {
-  return async (entry: unknown, context: InvocationContext): Promise<void> => {
+  return redactedFailures(async (entry: unknown, context: InvocationContext): Promise<void> => {
     const ctx = await makeContext(context);
     const dequeueCount = Number(context.triggerMetadata?.dequeueCount ?? 1);
     await processChunkMessage(ctx, entry, { dequeueCount, maxDequeueCount: queueSettings.maxDequeueCount });
-  };
+  });
 }
 
 /** backfill-poison: marks the chunk failed (with its last recorded reason) if the worker could not. */
 export function backfillPoisonHandler(makeContext: ContextFactory = hostContext) {
-  return async (entry: unknown, context: InvocationContext): Promise<void> => {
+  return redactedFailures(async (entry: unknown, context: InvocationContext): Promise<void> => {
     await handlePoisonMessage(await makeContext(context), entry);
-  };
+  });
 }

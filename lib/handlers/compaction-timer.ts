@@ -1,7 +1,7 @@
 import type { InvocationContext, Timer } from "@azure/functions";
 import { dailyCompactionRequest } from "../backfill/daily-compaction.js";
 import { submitBackfill } from "../backfill/submit.js";
-import { hostContext, type ContextFactory } from "./runtime.js";
+import { hostContext, redactedFailures, type ContextFactory } from "./runtime.js";
 import type { Clock } from "./backfill-http.js";
 
 /**
@@ -10,9 +10,9 @@ import type { Clock } from "./backfill-http.js";
  * failure shows and alerts, and names the fix.
  */
 export function compactionTimerHandler(makeContext: ContextFactory = hostContext, clock: Clock = () => new Date()) {
-  return async (_timer: Timer, context: InvocationContext): Promise<void> => {
+  return redactedFailures(async (_timer: Timer, context: InvocationContext): Promise<void> => {
     const ctx = await makeContext(context);
     const job = await submitBackfill(ctx, dailyCompactionRequest(clock()));
     ctx.log.info(`Nightly compaction ${job.jobId}: ${job.chunks} chunks for ${job.from} to ${job.to}`);
-  };
+  });
 }

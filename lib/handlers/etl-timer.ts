@@ -2,7 +2,7 @@ import type { InvocationContext, Timer } from "@azure/functions";
 import { getCollection } from "../collections/index.js";
 import { runEtl } from "../pipeline/run-etl.js";
 import { flushTelemetry } from "../telemetry/index.js";
-import { hostContext, type ContextFactory } from "./runtime.js";
+import { hostContext, redactedFailures, type ContextFactory } from "./runtime.js";
 
 /**
  * Timer handler for one collection. A failed run throws, so the host's retry policy retries it and
@@ -11,11 +11,11 @@ import { hostContext, type ContextFactory } from "./runtime.js";
  */
 export function etlTimerHandler(collection: string, makeContext: ContextFactory = hostContext) {
   const spec = getCollection(collection);
-  return async (timer: Timer, context: InvocationContext): Promise<void> => {
+  return redactedFailures(async (timer: Timer, context: InvocationContext): Promise<void> => {
     const ctx = await makeContext(context);
     if (timer.isPastDue) ctx.log.warn(`${collection}: timer is past due; running now`, { collection });
     const result = await runEtl(ctx, { collections: [spec] }).finally(() => flushTelemetry());
     const failure = result.failed[0];
     if (failure) throw new Error(`ETL ${collection} failed (run ${failure.runId}): ${failure.error}`);
-  };
+  });
 }

@@ -1,8 +1,8 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { collectionNames } from "../collections/index.js";
 import { checkHealth } from "../health/index.js";
-import { redactSecrets } from "../telemetry/index.js";
-import { hostContext, type ContextFactory } from "./runtime.js";
+import { errorText } from "../telemetry/index.js";
+import { hostContext, redactedFailures, type ContextFactory } from "./runtime.js";
 
 /**
  * GET /api/health[?collection=<name>]: per collection the last successful run, its lag and the
@@ -10,7 +10,7 @@ import { hostContext, type ContextFactory } from "./runtime.js";
  * HEALTH_MAX_LAG_MINUTES, and 503 when the state tables cannot be read. Never cached.
  */
 export function healthHandler(makeContext: ContextFactory = hostContext, clock: () => Date = () => new Date()) {
-  return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+  return redactedFailures(async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
     const headers = { "Cache-Control": "no-store" };
     const only = request.query.getAll("collection");
     const unknown = only.filter((name) => !collectionNames.includes(name));
@@ -23,9 +23,9 @@ export function healthHandler(makeContext: ContextFactory = hostContext, clock: 
       if (report.status !== "healthy") ctx.log.warn(`Health: stale ${report.stale.join(", ")}`, { collection: report.stale.join(",") });
       return { status: report.status === "healthy" ? 200 : 503, headers, jsonBody: report };
     } catch (err) {
-      const message = redactSecrets(err instanceof Error ? err.message : String(err));
+      const message = errorText(err);
       context.error(`Health check could not read the run state: ${message}`);
       return { status: 503, headers, jsonBody: { status: "error", error: `Cannot read the run state: ${message}` } };
     }
-  };
+  });
 }

@@ -1,3 +1,4 @@
+import { errorText } from "../telemetry/error-text.js";
 import { checkEgress, EgressIpUnavailableError, type EgressIpOptions, type EgressReport } from "./egress-ip.js";
 
 /**
@@ -20,6 +21,6 @@ export async function egressResponse(
     return { status: report.matches === false ? 409 : 200, jsonBody: report };
   } catch (err) {
     if (err instanceof EgressIpUnavailableError) return { status: 502, jsonBody: { error: err.message } };
-    return { status: 500, jsonBody: { error: err instanceof Error ? err.message : String(err) } };
+    return { status: 500, jsonBody: { error: errorText(err) } };
   }
 }

@@ -7,6 +7,7 @@ import { daysBetween, formatRunId, lakeBlobName, utcDay, type LakeZone } from ".
 import { PartitionFiles, type FileWritten, type LakeTarget } from "../load/partition-files.js";
 import { acquireCollectionLease, type HeldLease } from "../state/collection-lease.js";
 import { WatermarkStore, type WatermarkState } from "../state/watermarks.js";
+import { errorText } from "../telemetry/error-text.js";
 import { describeId } from "../transform/bson-values.js";
 import { curate, untimedReason } from "../transform/curated-row.js";
 import type { EtlContext } from "./context.js";
@@ -51,7 +52,7 @@ export async function runCollection(ctx: EtlContext, spec: CollectionSpec, optio
   try {
     return await runWindow(ctx, spec, summary, lease, options);
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorText(err);
     log.error(`${spec.name}: run failed, watermark unchanged: ${message}`, { runId: summary.runId });
     return { ...summary, outcome: "failed", error: message, durationMs: Date.now() - now.getTime() };
   } finally {

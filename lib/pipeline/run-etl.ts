@@ -8,6 +8,7 @@ import { recordCollectionRun } from "../telemetry/index.js";
 import type { EtlContext } from "./context.js";
 import { runCollection } from "./run-collection.js";
 import { emptySummary, type CollectionRunSummary } from "./summary.js";
+import { errorText } from "../telemetry/error-text.js";
 
 export interface EtlRunOptions {
   collections?: readonly CollectionSpec[];
@@ -42,7 +43,7 @@ export async function runEtl(ctx: EtlContext, options: EtlRunOptions = {}): Prom
     exclusion = await loadTesterExclusion(await ctx.db());
   } catch (err) {
     // Without the tester list nothing may be written; every collection's run failed.
-    const error = err instanceof Error ? err.message : String(err);
+    const error = errorText(err);
     log.error(`Cannot load tester profiles, no collection runs: ${error}`);
     for (const spec of specs) {
       const summary = { ...emptySummary(spec.name, runId, now, options.dryRun ?? false), outcome: "failed" as const, error };

@@ -109,7 +109,7 @@ function toRecord(row: RunRow): RunRecord {
     testersExcluded: row.testersExcluded,
     files: row.files,
     watermark: date(row.watermark),
-    error: row.error,
+    error: row.error === undefined ? undefined : redactSecrets(row.error), // rows of older versions were not redacted
   };
 }
 

@@ -5,7 +5,8 @@ import { metricDimensions } from "./metric-names.js";
 export { flushTelemetry, startTelemetry, stopTelemetry } from "./app-insights.js";
 export { useMeterProvider } from "./instruments.js";
 export { metricDimensions, metricNames, type MetricName } from "./metric-names.js";
-export { redactSecrets } from "./redact.js";
+export { errorText } from "./error-text.js";
+export { redactSecrets, redactValue } from "./redact.js";
 
 /**
  * Metrics for one collection run. Volumes count only committed work: a failed run's partial

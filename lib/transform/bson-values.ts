@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { BSON, Decimal128, Double, Int32, Long, ObjectId, type Document } from "mongodb";
 
 const { EJSON } = BSON;
@@ -42,8 +43,18 @@ export function toRawLine(doc: Document): string {
   return EJSON.stringify(doc, { relaxed: false });
 }
 
+/**
+ * An `_id` for a log line or a stored error. ObjectIds and numbers say nothing about a person; any
+ * other `_id` may (a string id was an e-mail address once), so only its BSON type and a short
+ * SHA-256 of its canonical Extended JSON are shown: enough to match it against a quarantine line
+ * (`sha256(toRawLine({_id}))`), not to read it.
+ */
 export function describeId(id: unknown): string {
   if (id instanceof ObjectId) return id.toHexString();
-  if (typeof id === "string" || typeof id === "number") return String(id);
-  return toJsonText(id);
+  if (id instanceof Long) return id.toString();
+  const n = toNumber(id);
+  if (n !== undefined && !(id instanceof Decimal128)) return String(n);
+  const type = id === null ? "null" : typeof id === "object" ? ((id as { _bsontype?: string })._bsontype ?? (Array.isArray(id) ? "array" : "object")) : typeof id;
+  const digest = createHash("sha256").update(EJSON.stringify({ _id: id } as Document, { relaxed: false })).digest("hex").slice(0, 12);
+  return `<${type} ${digest}>`;
 }

@@ -34,6 +34,13 @@ describe("npm run etl (CLI)", { timeout: 30_000 }, () => {
     expect(run.stderr).toContain("LAKE_STORAGE is not a valid storage connection string");
   });
 
+  it("redacts what it echoes of a bad argument", () => {
+    const run = cli(["--now", "password=cliPw77"], {});
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("--now");
+    expect(run.stderr + run.stdout).not.toContain("cliPw77");
+  });
+
   it("prints usage: the commands, and each command's flags", () => {
     const top = cli(["--help"], {});
     expect(top.status).toBe(0);

@@ -57,6 +57,13 @@ describe("deploy.yml", () => {
     expect(needed.filter((n) => !provided.includes(n))).toEqual([]);
   });
 
+  it("never prints a response body into the Actions log: only names and statuses of the health report", () => {
+    expect(deploy).not.toMatch(/\bcat\b[^\n]*\.json/);
+    const printed = [...deploy.matchAll(/jq -r '([^']*)' "\$RUNNER_TEMP\/health\.json"/g)].map((m) => m[1]);
+    expect(printed).toHaveLength(1);
+    expect(printed[0]).not.toMatch(/lastError|message|reason|\.collections\[\]\s*\|\s*\./);
+  });
+
   it("checks the health endpoint and compares the app's egress IP with the NAT IP", () => {
     expect(deploy).toContain("/api/health");
     expect(deploy).toContain("/api/egress");
