@@ -9,6 +9,7 @@ import { registerRun } from "./commands/run.js";
 import { registerStatus } from "./commands/status.js";
 import { registerSummary } from "./commands/summary.js";
 import type { CliSession } from "./context.js";
+import { redactSecrets } from "../telemetry/redact.js";
 
 export const BIN_NAME = "campus-etl";
 
@@ -32,7 +33,8 @@ const commands = [
 export function buildProgram(session: CliSession): Command {
   const program = new Command(BIN_NAME)
     .description("Campus analytics ETL: MongoDB → ADLS Gen2 (raw JSONL, curated Parquet, quarantine)")
-    .configureOutput({ writeOut: session.io.out, writeErr: session.io.err })
+    // commander echoes a refused argument: through the redactor, like every other sink.
+    .configureOutput({ writeOut: session.io.out, writeErr: session.io.err, outputError: (text, write) => write(redactSecrets(text)) })
     .exitOverride()
     .showSuggestionAfterError()
     .addHelpText("after", "\nFrom a checkout: npm run etl -- <command> [options]. Help on one command: <command> --help.");
