@@ -1,5 +1,3 @@
-import type { WriteStream } from "node:fs";
-import parquet from "@dsnp/parquetjs";
 import type { BlobServiceClient } from "@azure/storage-blob";
 import { BSON, type Document } from "mongodb";
 import { curatedColumns, type CollectionSpec } from "../collections/spec.js";
@@ -7,6 +5,7 @@ import type { CuratedRow } from "../transform/curated-row.js";
 import { toRawLine } from "../transform/bson-values.js";
 import { startUpload, type StreamingUpload } from "./blob-upload.js";
 import { displayPath, lakeBlobName, type LakeZone } from "./lake-paths.js";
+import { FlatParquetWriter } from "./parquet-rows.js";
 import { parquetSchema, type Compression } from "./parquet-schema.js";
 
 export interface LakeTarget {
@@ -25,15 +24,13 @@ export interface FileWritten {
 
 const RAW_SLICE_CHARS = 256 * 1024;
 
-type ParquetWriter = Awaited<ReturnType<typeof parquet.ParquetWriter.openStream>>;
-
 /**
  * The raw, curated and quarantine files of one (collection, day, fileId). Each file is opened on
  * its first record, streamed to its blob, and committed on close; nothing is visible before.
  */
 export class PartitionFiles {
   private raw?: { upload: StreamingUpload; count: number; lines: string[]; bytes: number };
-  private curated?: { upload: StreamingUpload; writer: ParquetWriter; count: number };
+  private curated?: { upload: StreamingUpload; writer: FlatParquetWriter; count: number };
   private quarantine?: { upload: StreamingUpload; count: number };
 
   constructor(
@@ -83,10 +80,10 @@ export class PartitionFiles {
     if (!this.curated) {
       const upload = this.open("curated", "application/vnd.apache.parquet");
       const schema = parquetSchema(curatedColumns(this.spec), this.target.compression);
-      const writer = await parquet.ParquetWriter.openStream(schema, upload.stream as unknown as WriteStream, { rowGroupSize: 5000 });
+      const writer = await FlatParquetWriter.openStream(schema, upload.stream, { rowGroupSize: 5000 });
       this.curated = { upload, writer, count: 0 };
     }
-    await this.curated.writer.appendRow(row as Record<string, unknown>);
+    await this.curated.writer.appendRow(row);
     this.curated.count++;
   }
 
