@@ -7,6 +7,14 @@ import { hasUnencodedAt } from "./telemetry/redact.js";
  */
 const durationSeconds = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 
+/** Earliest UTC day a backfill may rebuild (BACKFILL_EARLIEST_DAY): before the platform held data. */
+export const DEFAULT_BACKFILL_EARLIEST_DAY = "2015-01-01";
+const earliestDaySchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "BACKFILL_EARLIEST_DAY must be a UTC date YYYY-MM-DD")
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), "BACKFILL_EARLIEST_DAY is not a calendar date")
+  .default(DEFAULT_BACKFILL_EARLIEST_DAY);
+
 const envSchema = z
   .object({
     MONGODB_URI: z
@@ -42,6 +50,7 @@ const envSchema = z
     ETL_LEASE_WAIT_SECONDS: durationSeconds(0),
     ETL_PARQUET_COMPRESSION: z.enum(["SNAPPY", "GZIP"]).default("SNAPPY"),
 
+    BACKFILL_EARLIEST_DAY: earliestDaySchema,
     HEALTH_MAX_LAG_MINUTES: z.coerce.number().int().min(1).default(120),
     RUN_HISTORY_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
     APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().optional(),
@@ -88,6 +97,7 @@ export interface Config {
     parquetCompression: "SNAPPY" | "GZIP";
   };
   health: { maxLagMinutes: number };
+  backfill: { earliestDay: string };
   runHistoryRetentionDays: number;
   appInsightsConnectionString?: string;
 }
@@ -142,9 +152,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       parquetCompression: e.ETL_PARQUET_COMPRESSION,
     },
     health: { maxLagMinutes: e.HEALTH_MAX_LAG_MINUTES },
+    backfill: { earliestDay: e.BACKFILL_EARLIEST_DAY },
     runHistoryRetentionDays: e.RUN_HISTORY_RETENTION_DAYS,
     appInsightsConnectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING,
   };
+}
+
+/**
+ * BACKFILL_EARLIEST_DAY alone, for the HTTP function that validates a request before it builds a
+ * context (the same schema and default as loadConfig; a malformed value falls back to the default,
+ * loadConfig reports it).
+ */
+export function earliestBackfillDay(env: NodeJS.ProcessEnv = process.env): string {
+  const parsed = earliestDaySchema.safeParse(env.BACKFILL_EARLIEST_DAY || undefined);
+  return parsed.success ? parsed.data : DEFAULT_BACKFILL_EARLIEST_DAY;
 }
 
 /** Names of settings that the app cannot start without in Azure (for infra drift checks). */

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { collectionNames } from "../collections/index.js";
+import { DEFAULT_BACKFILL_EARLIEST_DAY } from "../config.js";
 import { daysBetween, utcDay } from "../load/lake-paths.js";
+import { quotedList } from "../telemetry/echo.js";
 
 /** Days a job covers when the request names neither `days` nor a range (the old `--backfill`). */
 export const DEFAULT_DAYS = 90;
@@ -55,7 +57,7 @@ export type ParsedRequest = { ok: true; request: BackfillRequest } | { ok: false
 
 function issueText(issue: z.core.$ZodIssue, body: unknown): string {
   if (issue.code === "unrecognized_keys") {
-    return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}: ` +
+    return `unknown field${issue.keys.length > 1 ? "s" : ""} ${quotedList(issue.keys)}: ` +
       "expected collections, from, to, days, rescoreOnly, repairWatermark";
   }
   const where = issue.path.length > 0 ? issue.path.join(".") : "body";
@@ -73,7 +75,8 @@ function describe(value: unknown): string {
  * Validates a backfill request against `now` (UTC today is the latest day a job may rebuild).
  * Every problem is reported, each naming its field, so a caller fixes the body in one go.
  */
-export function parseBackfillRequest(body: unknown, now: Date): ParsedRequest {
+export function parseBackfillRequest(body: unknown, now: Date, limits: { earliestDay?: string } = {}): ParsedRequest {
+  const earliestDay = limits.earliestDay ?? DEFAULT_BACKFILL_EARLIEST_DAY;
   const parsed = backfillBodySchema.safeParse(body);
   if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((issue) => issueText(issue, body)) };
   const b = parsed.data;
@@ -84,7 +87,7 @@ export function parseBackfillRequest(body: unknown, now: Date): ParsedRequest {
   const unknown = collections.filter((c) => !collectionNames.includes(c));
   if (unknown.length > 0) {
     problems.push(
-      `collections: unknown collection${unknown.length > 1 ? "s" : ""} ${unknown.map((c) => `"${c}"`).join(", ")}; ` +
+      `collections: unknown collection${unknown.length > 1 ? "s" : ""} ${quotedList(unknown)}; ` +
         `expected one or more of ${collectionNames.join(", ")}`,
     );
   }
@@ -104,6 +107,9 @@ export function parseBackfillRequest(body: unknown, now: Date): ParsedRequest {
   }
   if (from !== undefined && to !== undefined) {
     if (from > to) problems.push(`from ${from} is after to ${to}: the range is reversed`);
+    if (from < earliestDay) {
+      problems.push(`from ${from} is before ${earliestDay}, the earliest day a backfill may rebuild (BACKFILL_EARLIEST_DAY)`);
+    }
     if (to > today) problems.push(`to ${to} is in the future: the latest day a backfill can rebuild is today, ${today} (UTC)`);
     const span = Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS) + 1;
     if (from <= to && span > MAX_DAYS) {

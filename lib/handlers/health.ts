@@ -1,6 +1,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { collectionNames } from "../collections/index.js";
 import { checkHealth } from "../health/index.js";
+import { quotedList } from "../telemetry/echo.js";
 import { errorText } from "../telemetry/index.js";
 import { hostContext, redactedFailures, type ContextFactory } from "./runtime.js";
 
@@ -15,7 +16,7 @@ export function healthHandler(makeContext: ContextFactory = hostContext, clock: 
     const only = request.query.getAll("collection");
     const unknown = only.filter((name) => !collectionNames.includes(name));
     if (unknown.length > 0) {
-      return { status: 400, headers, jsonBody: { error: `Unknown collection ${unknown.join(", ")}: expected one of ${collectionNames.join(", ")}` } };
+      return { status: 400, headers, jsonBody: { error: `Unknown collection ${quotedList(unknown)}: expected one of ${collectionNames.join(", ")}` } };
     }
     try {
       const ctx = await makeContext(context);

@@ -28,6 +28,6 @@ describe("GET /api/health (without storage)", () => {
     });
     const response = await handler(get("http://localhost/api/health?collection=messages&collection=users"), invocation());
     expect(response.status).toBe(400);
-    expect(response.jsonBody).toEqual({ error: "Unknown collection users: expected one of profiles, messages, actions, paths, tasks, errorlogs" });
+    expect(response.jsonBody).toEqual({ error: "Unknown collection \"users\": expected one of profiles, messages, actions, paths, tasks, errorlogs" });
   });
 });

@@ -56,7 +56,7 @@ async function backfill(ctx: EtlContext, flags: BackfillFlags): Promise<number> 
     rescoreOnly: flags.rescoreOnly ?? false,
     repairWatermark: flags.repairWatermark ?? false,
   };
-  const parsed = parseBackfillRequest(body, now);
+  const parsed = parseBackfillRequest(body, now, { earliestDay: ctx.config.backfill.earliestDay });
   if (!parsed.ok) {
     for (const problem of parsed.problems) ctx.log.error(`backfill: ${problem}`);
     return exitCodes.unusable;
