@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { collections, curatedColumns, type ColumnType } from "../lib/collections/index.js";
+import { collections, curatedColumns, isPlacementColumn, type ColumnDef, type ColumnType } from "../lib/collections/index.js";
 
 const parquetType: Record<ColumnType, string> = {
   string: "BYTE_ARRAY UTF8",
@@ -23,8 +23,27 @@ export function renderSchemaDocs(): string {
     "Generated from `lib/collections/*.ts` by `npm run gen:docs`; do not edit by hand.",
     "",
     "Every table is Parquet under `curated/{collection}/date=YYYY-MM-DD/` (the partition is the document's",
-    "UTC `createdAt` day). Required columns are never null: a document without them is quarantined.",
-    "`extra_json` keeps every field the schema does not know; `etl_run_id` names the run that wrote the row.",
+    "UTC `createdAt` day). `extra_json` keeps every field the schema does not know; `etl_run_id` names the",
+    "run that wrote the row.",
+    "",
+    "## Rows are never dropped for a field (`etl_issues`)",
+    "",
+    "A document with an `_id` and a usable `createdAt` (a BSON date) always becomes a curated row. The",
+    "*placement* columns (`id`, `created_at`) are never null; a document without them is the only kind",
+    "that goes to quarantine (with documents that cannot be read). Any other field that is missing",
+    "although *required*, or holds a value its column cannot (a string `rating`, a fractional `order`, a",
+    "number too large for INT64), leaves that column null and is listed in `etl_issues`, a JSON array of",
+    "`{\"field\", \"expected\", \"found\"}` (`found` is the value's type, e.g. `string`, `missing`, never the",
+    "value). The original value stays in raw; a field without a column stays in `extra_json` as before.",
+    "",
+    "What changed for readers: until this column existed, a message without `userId` or an action without",
+    "`type` went to quarantine, so curated counted fewer rows than MongoDB. Such rows are now in curated:",
+    "totals match the application's, and a query that relied on `user_id IS NOT NULL` must now say so",
+    "(`WHERE user_id IS NOT NULL`). Rows with problems: `WHERE etl_issues IS NOT NULL`; per field in Synapse:",
+    "`CROSS APPLY OPENJSON(etl_issues) WITH (field varchar(64))`, in DuckDB:",
+    "`unnest(from_json(etl_issues, '[{\"field\":\"VARCHAR\",\"expected\":\"VARCHAR\",\"found\":\"VARCHAR\"}]'))`.",
+    "Files written before the column existed have no `etl_issues`; readers see null there.",
+    "`npm run etl -- report` counts rows with issues per field.",
     "",
   ];
   for (const spec of collections) {
@@ -32,11 +51,17 @@ export function renderSchemaDocs(): string {
     out.push(`Tester rule: \`${spec.testerRule}\`.`, "");
     out.push("| column | type | source field | required | description |", "|---|---|---|---|---|");
     for (const c of curatedColumns(spec)) {
-      out.push(`| ${c.name} | ${parquetType[c.type]} | ${c.source ? `\`${c.source}\`` : "derived"} | ${c.required ? "yes" : ""} | ${c.description} |`);
+      out.push(`| ${c.name} | ${parquetType[c.type]} | ${c.source ? `\`${c.source}\`` : "derived"} | ${requirement(c)} | ${c.description} |`);
     }
     out.push("");
   }
   return out.join("\n");
+}
+
+/** "placement": never null, else quarantined; "yes": null plus an etl_issues entry when missing. */
+function requirement(c: ColumnDef): string {
+  if (isPlacementColumn(c)) return "placement";
+  return c.required ? "yes" : "";
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

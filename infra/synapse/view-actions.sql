@@ -15,6 +15,7 @@ SELECT
     r.[duration_ms],
     r.[metadata],
     r.[extra_json],
+    r.[etl_issues],
     r.[etl_run_id]
 FROM OPENROWSET(
     BULK 'actions/date=*/*.parquet',
@@ -30,6 +31,7 @@ WITH (
     [duration_ms] BIGINT, -- Duration of the action when measured
     [metadata]    VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- Action details (JSON object)
     [extra_json]  VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- Fields the schema does not know, as one JSON object (null when none)
+    [etl_issues]  VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- Fields missing or not holdable by their column, as a JSON array of {"field","expected","found"} (null when none); the column is null, the original is in raw
     [etl_run_id]  VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8  -- Run (or backfill/compaction) id that wrote the row
 ) AS r;
 GO

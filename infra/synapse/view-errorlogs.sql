@@ -17,6 +17,7 @@ SELECT
     r.[user_id],
     r.[context],
     r.[extra_json],
+    r.[etl_issues],
     r.[etl_run_id]
 FROM OPENROWSET(
     BULK 'errorlogs/date=*/*.parquet',
@@ -34,6 +35,7 @@ WITH (
     [user_id]    VARCHAR(24) COLLATE Latin1_General_100_BIN2_UTF8, -- Affected user when known
     [context]    VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- Request context (JSON object)
     [extra_json] VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- Fields the schema does not know, as one JSON object (null when none)
+    [etl_issues] VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- Fields missing or not holdable by their column, as a JSON array of {"field","expected","found"} (null when none); the column is null, the original is in raw
     [etl_run_id] VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8  -- Run (or backfill/compaction) id that wrote the row
 ) AS r;
 GO

@@ -32,6 +32,7 @@ SELECT
     r.[quality_flags],
     r.[quality_version],
     r.[extra_json],
+    r.[etl_issues],
     r.[etl_run_id]
 FROM OPENROWSET(
     BULK 'messages/date=*/*.parquet',
@@ -64,6 +65,7 @@ WITH (
     [quality_flags]        VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8, -- Failure signs, comma-separated: empty, refusal, error, echo, off_topic, truncated, repetitive (null: none)
     [quality_version]      VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8, -- Scoring method version (QUALITY_VERSION)
     [extra_json]           VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- Fields the schema does not know, as one JSON object (null when none)
+    [etl_issues]           VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- Fields missing or not holdable by their column, as a JSON array of {"field","expected","found"} (null when none); the column is null, the original is in raw
     [etl_run_id]           VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8  -- Run (or backfill/compaction) id that wrote the row
 ) AS r;
 GO

@@ -18,6 +18,7 @@ SELECT
     r.[completed_at],
     r.[estimated_minutes],
     r.[extra_json],
+    r.[etl_issues],
     r.[etl_run_id]
 FROM OPENROWSET(
     BULK 'tasks/date=*/*.parquet',
@@ -36,6 +37,7 @@ WITH (
     [completed_at]      DATETIME2(3), -- Completion time (UTC)
     [estimated_minutes] FLOAT, -- Estimated effort
     [extra_json]        VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- Fields the schema does not know, as one JSON object (null when none)
+    [etl_issues]        VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- Fields missing or not holdable by their column, as a JSON array of {"field","expected","found"} (null when none); the column is null, the original is in raw
     [etl_run_id]        VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8  -- Run (or backfill/compaction) id that wrote the row
 ) AS r;
 GO

@@ -7,7 +7,7 @@ import type { CollectionSpec } from "./spec.js";
 import { tasks } from "./tasks.js";
 
 export type { CollectionSpec, ColumnDef, ColumnType, Derivation, TesterRule } from "./spec.js";
-export { changeFieldOf, curatedColumns, DEFAULT_CHANGE_FIELD, lineageColumns } from "./spec.js";
+export { changeFieldOf, curatedColumns, DEFAULT_CHANGE_FIELD, isPlacementColumn, lineageColumns, placementSources } from "./spec.js";
 
 /** Every collection the ETL moves, in run order (profiles first: its exclusions feed the rest). */
 export const collections: readonly CollectionSpec[] = [profiles, messages, actions, paths, tasks, errorlogs];

@@ -9,7 +9,11 @@ export interface ColumnDef {
   type: ColumnType;
   /** Top-level document field it comes from; omitted for derived columns. */
   source?: string;
-  /** A required column makes a document without the field fail transform (quarantine). */
+  /**
+   * The document should always have the field. When it is missing, the row is still written with
+   * the column null and an `etl_issues` entry; only the placement columns (`_id`, `createdAt`)
+   * quarantine a document without them.
+   */
   required?: boolean;
   description: string;
 }
@@ -49,8 +53,20 @@ export function changeFieldOf(spec: CollectionSpec): string {
 /** Columns every curated table carries, after the spec's own. */
 export const lineageColumns: readonly ColumnDef[] = [
   { name: "extra_json", type: "json", description: "Fields the schema does not know, as one JSON object (null when none)" },
+  {
+    name: "etl_issues",
+    type: "json",
+    description: 'Fields missing or not holdable by their column, as a JSON array of {"field","expected","found"} (null when none); the column is null, the original is in raw',
+  },
   { name: "etl_run_id", type: "string", description: "Run (or backfill/compaction) id that wrote the row" },
 ];
+
+/** Fields that place a row (its identity and partition day): never null; without them a document is quarantined. */
+export const placementSources: readonly string[] = ["_id", "createdAt"];
+
+export function isPlacementColumn(column: ColumnDef): boolean {
+  return column.source !== undefined && placementSources.includes(column.source);
+}
 
 /** All curated columns of a spec in file order. */
 export function curatedColumns(spec: CollectionSpec): ColumnDef[] {

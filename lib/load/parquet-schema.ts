@@ -1,5 +1,5 @@
 import parquet from "@dsnp/parquetjs";
-import type { ColumnDef, ColumnType } from "../collections/spec.js";
+import { isPlacementColumn, type ColumnDef, type ColumnType } from "../collections/spec.js";
 
 // parquetjs types per curated type: timestamps as INT64 TIMESTAMP_MILLIS (UTC), ids and JSON as UTF8.
 const parquetTypes: Record<ColumnType, string> = {
@@ -17,7 +17,8 @@ export type Compression = "SNAPPY" | "GZIP";
 export function parquetSchema(columns: readonly ColumnDef[], compression: Compression): InstanceType<typeof parquet.ParquetSchema> {
   const fields: Record<string, { type: string; optional: boolean; compression: Compression }> = {};
   for (const column of columns) {
-    fields[column.name] = { type: parquetTypes[column.type], optional: !column.required, compression };
+    // Only the placement columns are never null; a required field that is missing is a null plus an etl_issues entry.
+    fields[column.name] = { type: parquetTypes[column.type], optional: !isPlacementColumn(column), compression };
   }
   return new parquet.ParquetSchema(fields as never);
 }

@@ -1,8 +1,8 @@
 import type { Document } from "mongodb";
-import type { CollectionSpec, ColumnDef } from "../collections/spec.js";
-import { isObjectId, plainTopLevel, toBigInt, toJsonText, toNumber } from "./bson-values.js";
+import { isPlacementColumn, type CollectionSpec, type ColumnDef } from "../collections/spec.js";
+import { describeId, isObjectId, plainTopLevel, toBigInt, toJsonText, toNumber } from "./bson-values.js";
 
-/** A document the curated schema cannot hold; it goes to quarantine with this reason. */
+/** A document that cannot be placed (no usable `_id` or `createdAt`); it goes to quarantine with this reason. */
 export class TransformError extends Error {
   constructor(message: string) {
     super(message);
@@ -12,46 +12,55 @@ export class TransformError extends Error {
 
 export type CuratedRow = Record<string, string | number | bigint | boolean | Date | null>;
 
+/**
+ * One problem with one field of a row that was kept anyway: the column holds null, the original
+ * value stays in raw. `found` is the value's type, never the value (it may be student text).
+ */
+export interface RowIssue {
+  field: string;
+  expected: string;
+  found: string;
+}
+
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
-function describe(value: unknown): string {
+function typeOf(value: unknown): string {
+  if (value === undefined) return "missing";
   if (value === null) return "null";
   if (Array.isArray(value)) return "array";
-  if (value instanceof Date) return "Date";
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? "invalid Date" : "Date";
   if (typeof value === "object") return (value as { _bsontype?: string })._bsontype ?? "object";
   return typeof value;
 }
 
-function convert(column: ColumnDef, value: unknown): CuratedRow[string] {
-  const fail = (expected: string): never => {
-    throw new TransformError(`${column.source} is ${describe(value)}, expected ${expected}`);
-  };
+type Converted = { value: CuratedRow[string] } | { expected: string };
+
+function convert(column: ColumnDef, value: unknown): Converted {
+  const ok = (v: CuratedRow[string]): Converted => ({ value: v });
+  const no = (expected: string): Converted => ({ expected });
   switch (column.type) {
     case "id":
-      if (isObjectId(value)) return value.toHexString();
-      if (typeof value === "string" && value.length > 0) return value;
-      return fail("ObjectId or non-empty string");
+      if (isObjectId(value)) return ok(value.toHexString());
+      return typeof value === "string" && value.length > 0 ? ok(value) : no("ObjectId or non-empty string");
     case "string":
-      return typeof value === "string" ? value : fail("string");
+      return typeof value === "string" ? ok(value) : no("string");
     case "timestamp":
-      if (!(value instanceof Date)) return fail("Date");
-      if (Number.isNaN(value.getTime())) return fail("a valid Date");
-      return value;
+      if (!(value instanceof Date)) return no("Date");
+      return Number.isNaN(value.getTime()) ? no("a valid Date") : ok(value);
     case "double": {
       const n = toNumber(value);
-      return n === undefined ? fail("number") : n;
+      return n === undefined ? no("number") : ok(n);
     }
     case "int64": {
       const n = toBigInt(value);
-      if (n === undefined) return fail("integer");
-      if (n < INT64_MIN || n > INT64_MAX) return fail("integer within int64");
-      return n;
+      if (n === undefined) return no("integer");
+      return n < INT64_MIN || n > INT64_MAX ? no("integer within int64") : ok(n);
     }
     case "boolean":
-      return typeof value === "boolean" ? value : fail("boolean");
+      return typeof value === "boolean" ? ok(value) : no("boolean");
     case "json":
-      return toJsonText(value);
+      return ok(toJsonText(value));
   }
 }
 
@@ -59,25 +68,44 @@ export interface TransformResult {
   row: CuratedRow;
   /** Why derived values are null, when that is worth counting (e.g. an unscorable message). */
   note?: string;
+  /** Fields that were missing or could not be held by their column (also in `row.etl_issues`). */
+  issues: RowIssue[];
 }
 
 /**
  * Maps one MongoDB document to a curated row: each declared column converted to its type, fields
- * the schema does not know kept in `extra_json`, derived columns (quality) appended.
+ * the schema does not know kept in `extra_json`, derived columns (quality) appended. A missing
+ * required field or a value its column cannot hold makes that column null and is listed in
+ * `etl_issues`; the row is kept (Airbyte's `_airbyte_meta.changes`), so curated counts what MongoDB
+ * holds. Only `_id` and `createdAt`, which place the row, reject the document.
  */
 export function toCuratedRow(spec: CollectionSpec, doc: Document, runId: string): TransformResult {
   const row: CuratedRow = {};
+  const issues: RowIssue[] = [];
   const known = new Set<string>();
+  const put = (column: ColumnDef, field: string, value: unknown) => {
+    const converted = convert(column, value);
+    if ("value" in converted) {
+      row[column.name] = converted.value;
+      return;
+    }
+    issues.push({ field, expected: converted.expected, found: typeOf(value) });
+    // An _id of another BSON type (a number, a UUID) still identifies the row: kept as its JSON text.
+    if (field === "_id") row[column.name] = describeId(value);
+    else if (isPlacementColumn(column)) throw new TransformError(`${field} is ${typeOf(value)}, expected ${converted.expected}`);
+    else row[column.name] = null;
+  };
   for (const column of spec.columns) {
     if (!column.source) continue;
     known.add(column.source);
     const value = doc[column.source];
     if (value === undefined || value === null) {
-      if (column.required) throw new TransformError(`${column.source} is missing`);
+      if (isPlacementColumn(column)) throw new TransformError(`${column.source} is missing`);
+      if (column.required) issues.push({ field: column.source, expected: "a value (required)", found: typeOf(value) });
       row[column.name] = null;
       continue;
     }
-    row[column.name] = convert(column, value);
+    put(column, column.source, value);
   }
   let note: string | undefined;
   if (spec.derivation) {
@@ -85,19 +113,21 @@ export function toCuratedRow(spec: CollectionSpec, doc: Document, runId: string)
     note = derived.note;
     for (const column of spec.derivation.columns) {
       const value = derived.values[column.name];
-      row[column.name] = value === undefined || value === null ? null : convert({ ...column, source: column.name }, value);
+      if (value === undefined || value === null) row[column.name] = null;
+      else put(column, column.name, value);
     }
   }
   const extra = Object.fromEntries(Object.entries(doc).filter(([k]) => !known.has(k)));
   row.extra_json = Object.keys(extra).length > 0 ? toJsonText(extra) : null;
+  row.etl_issues = issues.length > 0 ? JSON.stringify(issues) : null;
   row.etl_run_id = runId;
-  return note ? { row, note } : { row };
+  return note ? { row, note, issues } : { row, issues };
 }
 
 /** A row, or the reason the document goes to quarantine instead. */
 export type Curation = TransformResult | { rejected: string };
 
-/** toCuratedRow with a schema mismatch returned as a rejection; any other error still throws. */
+/** toCuratedRow with a placement failure returned as a rejection; any other error still throws. */
 export function curate(spec: CollectionSpec, doc: Document, runId: string): Curation {
   try {
     return toCuratedRow(spec, doc, runId);

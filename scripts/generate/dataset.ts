@@ -3,7 +3,7 @@ import { Long, ObjectId, type Db, type Document } from "mongodb";
 /**
  * Realistic, deterministic data for all six collections: real students and testers of each kind,
  * userIds stored as ObjectId or hex string, createdAt ties, unicode and large messages, and a few
- * broken documents. Used by the integration tests, the demo and the benchmark.
+ * broken documents (untimed ones for quarantine, mistyped ones for `etl_issues`). Used by the integration tests, the demo and the benchmark.
  */
 export interface DatasetOptions {
   seed?: number;
@@ -17,7 +17,7 @@ export interface DatasetOptions {
   paths?: number;
   tasksPerPath?: number;
   errorlogs?: number;
-  /** Add documents the curated schema must quarantine. */
+  /** Add untimed documents (quarantine) and documents with missing or mistyped fields (`etl_issues`). */
   broken?: boolean;
 }
 
@@ -30,8 +30,10 @@ export interface Dataset {
   errorlogs: Document[];
   studentIds: ObjectId[];
   testerIds: ObjectId[];
-  /** _ids of documents that must land in quarantine, per collection. */
+  /** _ids of documents that must land in quarantine (no usable createdAt), per collection. */
   brokenIds: Record<string, unknown[]>;
+  /** _ids of documents that land in curated with `etl_issues` (a field missing or mistyped), per collection. */
+  flawedIds: Record<string, unknown[]>;
 }
 
 /** mulberry32: small, fast, reproducible. */
@@ -99,6 +101,7 @@ export function generateDataset(options: DatasetOptions): Dataset {
   }
   const everyone = [...studentIds, ...testerIds];
   const brokenIds: Record<string, unknown[]> = { profiles: [], messages: [], actions: [], paths: [], tasks: [], errorlogs: [] };
+  const flawedIds: Record<string, unknown[]> = { profiles: [], messages: [], actions: [], paths: [], tasks: [], errorlogs: [] };
 
   const messages: Document[] = [];
   for (let i = 0; i < (options.messages ?? 300); i++) {
@@ -195,19 +198,23 @@ export function generateDataset(options: DatasetOptions): Dataset {
       brokenIds[collection]!.push(doc._id);
       return doc;
     };
+    const flawed = (collection: string, doc: Document) => {
+      flawedIds[collection]!.push(doc._id);
+      return doc;
+    };
     const student = studentIds[1]!;
     // Untimed documents are found by their ObjectId's creation second, as the driver would set it.
     const untimedId = (k: number) => ObjectId.createFromTime(Math.floor(mid.getTime() / 1000) + k);
     messages.push(
       broken("messages", { _id: untimedId(0), userId: student, category: "question", studentMessage: "no time", aiResponse: "ok" }),
       broken("messages", { _id: untimedId(1), userId: student, category: "question", createdAt: mid.toISOString(), studentMessage: "string time", aiResponse: "ok" }),
-      broken("messages", { _id: new ObjectId(), userId: student, category: "question", createdAt: mid, rating: "five", studentMessage: "bad rating", aiResponse: "ok" }),
-      broken("messages", { _id: new ObjectId(), category: "activity", createdAt: mid, studentMessage: "no user", aiResponse: "ok" }),
+      flawed("messages", { _id: new ObjectId(), userId: student, category: "question", createdAt: mid, rating: "five", studentMessage: "bad rating", aiResponse: "ok" }),
+      flawed("messages", { _id: new ObjectId(), category: "activity", createdAt: mid, studentMessage: "no user", aiResponse: "ok" }),
     );
-    actions.push(broken("actions", { _id: new ObjectId(), userId: student, createdAt: mid, type: 42 }));
-    tasks.push(broken("tasks", { _id: new ObjectId(), userId: student, createdAt: mid, order: 1.5, title: "half step" }));
+    actions.push(flawed("actions", { _id: new ObjectId(), userId: student, createdAt: mid, type: 42 }));
+    tasks.push(flawed("tasks", { _id: new ObjectId(), userId: student, createdAt: mid, order: 1.5, title: "half step" }));
   }
-  return { profiles, messages, actions, paths, tasks, errorlogs, studentIds, testerIds, brokenIds };
+  return { profiles, messages, actions, paths, tasks, errorlogs, studentIds, testerIds, brokenIds, flawedIds };
 }
 
 export const datasetCollections = ["profiles", "messages", "actions", "paths", "tasks", "errorlogs"] as const;

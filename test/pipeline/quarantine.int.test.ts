@@ -1,3 +1,4 @@
+import { DuckDBInstance } from "@duckdb/node-api";
 import { ObjectId } from "mongodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getCollection } from "../../lib/collections/index.js";
@@ -25,34 +26,59 @@ describe("bad documents", () => {
     await closeTestClients();
   });
 
-  it("quarantines each with its reason, warns, counts, and still lands the good ones", async () => {
+  it("keeps every placeable document as a curated row, quarantining only the untimed ones", async () => {
     const summary = await runCollection(stack.ctx, getCollection("messages"), { now: new Date("2026-03-20T11:00:00Z") });
     expect(summary.outcome).toBe("success");
-    expect(summary.quarantined).toBe(5);
-    expect(summary.curatedRows).toBe(1);
+    expect(summary.curatedRows).toBe(4);
     expect(summary.rawRows).toBe(4); // the untimed two have no createdAt partition in raw
+    expect(summary.quarantined).toBe(2);
 
     const quarantined = await readJsonl(stack, "quarantine", "messages");
     const reasons = Object.fromEntries(quarantined.map((q) => [(q.doc._id as ObjectId).toHexString(), q.reason]));
     expect(reasons).toEqual({
-      [badRating._id.toHexString()]: "rating is string, expected integer",
-      [noUser._id.toHexString()]: "userId is missing",
-      [hugeRating._id.toHexString()]: "rating is Double, expected integer within int64",
       [noTime._id.toHexString()]: "createdAt is missing",
       [stringTime._id.toHexString()]: "createdAt is not a Date",
     });
-    expect(await stack.lakeFiles("quarantine", "messages")).toEqual([
-      `messages/date=2026-03-20/messages_${summary.runId}.jsonl`,
-      `messages/date=2026-03-20/messages_${summary.runId}_untimed.jsonl`,
-    ]);
+    expect(await stack.lakeFiles("quarantine", "messages")).toEqual([`messages/date=2026-03-20/messages_${summary.runId}_untimed.jsonl`]);
     const warnings = stack.logs.filter((l) => l.level === "warn").map((l) => l.message);
-    expect(warnings).toContain(`Skipping doc ${noUser._id.toHexString()}: userId is missing`);
-    expect((await readCurated(stack, "messages")).rows.map((r) => r.id)).toEqual([good._id.toHexString()]);
+    expect(warnings).toContain(`Skipping doc ${noTime._id.toHexString()}: createdAt is missing`);
+
+    const { rows, types } = await readCurated(stack, "messages");
+    expect(rows.map((r) => r.id).sort()).toEqual([good, badRating, noUser, hugeRating].map((d) => d._id.toHexString()).sort());
+    expect(types.etl_issues).toBe("VARCHAR");
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    expect(byId.get(noUser._id.toHexString())).toMatchObject({ user_id: null, category: "question" });
+    expect(byId.get(badRating._id.toHexString())).toMatchObject({ rating: null, user_id: user.toHexString() });
+    expect(byId.get(good._id.toHexString())!.etl_issues).toBeNull();
+
+    // The original of a mistyped value stays in raw.
+    const raw = await readJsonl(stack, "raw", "messages");
+    expect(raw.find((d) => (d._id as ObjectId).equals(badRating._id))!.rating).toBe("five");
+  });
+
+  it("lists the problems in etl_issues, which DuckDB reads back as (field, expected, found)", async () => {
+    const dir = await stack.downloadZone("curated", "messages");
+    const conn = await (await DuckDBInstance.create(":memory:")).connect();
+    const issues = (
+      await conn.runAndReadAll(
+        `SELECT id, i.field, i.expected, i.found
+         FROM (SELECT id, unnest(from_json(etl_issues, '[{"field":"VARCHAR","expected":"VARCHAR","found":"VARCHAR"}]')) AS i
+               FROM read_parquet('${dir}/**/*.parquet'))
+         ORDER BY id, i.field`,
+      )
+    ).getRowObjectsJS();
+    conn.closeSync();
+    const expected = [
+      { id: badRating._id.toHexString(), field: "rating", expected: "integer", found: "string" },
+      { id: noUser._id.toHexString(), field: "userId", expected: "a value (required)", found: "missing" },
+      { id: hugeRating._id.toHexString(), field: "rating", expected: "integer within int64", found: "Double" }, // read with promoteValues: false
+    ].sort((a, b) => a.id.localeCompare(b.id));
+    expect(issues).toEqual(expected);
   });
 
   it("quarantines an untimed document only once across runs", async () => {
     const again = await runCollection(stack.ctx, getCollection("messages"), { now: new Date("2026-03-20T12:00:00Z") });
     expect(again.quarantined).toBe(0);
-    expect((await readJsonl(stack, "quarantine", "messages")).length).toBe(5);
+    expect((await readJsonl(stack, "quarantine", "messages")).length).toBe(2);
   });
 });
