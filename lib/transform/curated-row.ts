@@ -1,6 +1,6 @@
 import type { Document } from "mongodb";
 import { isPlacementColumn, type CollectionSpec, type ColumnDef } from "../collections/spec.js";
-import { describeId, isObjectId, plainTopLevel, toBigInt, toJsonText, toNumber } from "./bson-values.js";
+import { isObjectId, plainTopLevel, toBigInt, toJsonText, toNumber } from "./bson-values.js";
 
 /** A document that cannot be placed (no usable `_id` or `createdAt`); it goes to quarantine with this reason. */
 export class TransformError extends Error {
@@ -91,7 +91,7 @@ export function toCuratedRow(spec: CollectionSpec, doc: Document, runId: string)
     }
     issues.push({ field, expected: converted.expected, found: typeOf(value) });
     // An _id of another BSON type (a number, a UUID) still identifies the row: kept as its JSON text.
-    if (field === "_id") row[column.name] = describeId(value);
+    if (field === "_id") row[column.name] = toJsonText(value);
     else if (isPlacementColumn(column)) throw new TransformError(`${field} is ${typeOf(value)}, expected ${converted.expected}`);
     else row[column.name] = null;
   };
