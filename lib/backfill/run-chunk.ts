@@ -5,12 +5,11 @@ import type { LakeZone } from "../load/lake-paths.js";
 import type { FileWritten, LakeTarget } from "../load/partition-files.js";
 import type { EtlContext } from "../pipeline/context.js";
 import { crashpoint } from "../pipeline/fault-injection.js";
-import { acquireCollectionLease } from "../state/collection-lease.js";
 import { WatermarkStore } from "../state/watermarks.js";
 import { recordBackfillChunk } from "../telemetry/index.js";
 import { parseChunkMessage, type ChunkMessage } from "./chunk-message.js";
 import { JobStore } from "./job-store.js";
-import { rebuildDay, replacePartition, rescoreDay, snapshotPartition, type DayCounts, type Replacement } from "../rewrite/index.js";
+import { lockPartition, rebuildDay, replacePartition, rescoreDay, snapshotPartition, type DayCounts, type Replacement } from "../rewrite/index.js";
 import { committedDayFilter, committedUntimedFilter } from "./day-filter.js";
 import { chunkFileId } from "./plan.js";
 import { errorText } from "../telemetry/error-text.js";
@@ -81,11 +80,10 @@ export async function runChunk(ctx: EtlContext, chunk: ChunkMessage, attempt: Ch
     return { chunk, status: "already-done", written: [], retired: [], durationMs: 0 };
   }
 
-  const lockWaitMs = config.etl.leaseSeconds * 1000 + 5_000; // outlasts the lease of a worker that died
   const locks = storage.stateBlobs.getContainerClient(config.containers.locks);
-  let lock: Awaited<ReturnType<typeof acquireCollectionLease>>;
+  let lock: Awaited<ReturnType<typeof lockPartition>>;
   try {
-    lock = await acquireCollectionLease(locks, `backfill-${chunk.collection}-${chunk.day}`, config.etl.leaseSeconds, lockWaitMs);
+    lock = await lockPartition(locks, chunk.collection, chunk.day, config.etl.leaseSeconds);
     if (!lock) throw new ChunkBusyError(chunk);
     if ((await jobs.getChunk(chunk.jobId, chunk))?.status === "done") {
       log.info(`${tag}: finished by another delivery while this one waited for the lock`);

@@ -17,5 +17,7 @@ export function etlTimerHandler(collection: string, makeContext: ContextFactory 
     const result = await runEtl(ctx, { collections: [spec] }).finally(() => flushTelemetry());
     const failure = result.failed[0];
     if (failure) throw new Error(`ETL ${collection} failed (run ${failure.runId}): ${failure.error}`);
+    const changes = result.changesFailed[0];
+    if (changes) throw new Error(`ETL ${collection}: change pass ${changes.runId} failed: ${changes.error}`);
   });
 }

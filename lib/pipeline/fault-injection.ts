@@ -10,7 +10,15 @@ export type CrashPoint =
   | "after-commit"
   // Backfill chunk: its compacted files are durable, the superseded ones not yet deleted / deleted.
   | "backfill-written"
-  | "backfill-retired";
+  | "backfill-retired"
+  // Change pass (lib/changes): claimed; one day's files durable, superseded not yet retired; all
+  // days rewritten, mark not committed; committed. Purge/erasure: files durable, not yet retired.
+  | "changes-claimed"
+  | "changes-day-written"
+  | "changes-before-commit"
+  | "changes-after-commit"
+  | "purge-written"
+  | "purge-before-commit";
 
 const hits = new Map<string, number>();
 

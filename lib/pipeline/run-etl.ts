@@ -6,6 +6,7 @@ import { RunHistory } from "../state/run-history.js";
 import { WatermarkStore } from "../state/watermarks.js";
 import { recordCollectionRun } from "../telemetry/index.js";
 import type { EtlContext } from "./context.js";
+import { runChangePass, type ChangePassSummary } from "../changes/index.js";
 import { runCollection } from "./run-collection.js";
 import { emptySummary, type CollectionRunSummary } from "./summary.js";
 import { errorText } from "../telemetry/error-text.js";
@@ -22,6 +23,8 @@ export interface EtlRunResult {
   /** Documents written to the lake (raw) across collections, or extracted in a dry run. */
   documents: number;
   failed: CollectionRunSummary[];
+  /** Change passes that failed (their change mark unchanged; the next cycle replays them). */
+  changesFailed: ChangePassSummary[];
 }
 
 /**
@@ -38,6 +41,7 @@ export async function runEtl(ctx: EtlContext, options: EtlRunOptions = {}): Prom
   log.info(`MongoDB: ${ctx.config.mongo.database}`);
 
   const summaries: CollectionRunSummary[] = [];
+  const changesFailed: ChangePassSummary[] = [];
   let exclusion: TesterExclusion;
   try {
     exclusion = await loadTesterExclusion(await ctx.db());
@@ -49,13 +53,18 @@ export async function runEtl(ctx: EtlContext, options: EtlRunOptions = {}): Prom
       const summary = { ...emptySummary(spec.name, runId, now, options.dryRun ?? false), outcome: "failed" as const, error };
       summaries.push(await reportRun(ctx, log, summary));
     }
-    return { runId, summaries, documents: 0, failed: summaries };
+    return { runId, summaries, documents: 0, failed: summaries, changesFailed };
   }
   log.info(`Excluding ${exclusion.profileIds.length} tester/archived profiles`);
 
   for (const spec of specs) {
     const summary = await reportRun(ctx, log, await runCollection({ ...ctx, log }, spec, { now, dryRun: options.dryRun, exclusion }));
     summaries.push(summary);
+    // Changes after creation, once the insert window committed (lib/changes): same lease, same cycle.
+    if (!options.dryRun && summary.outcome === "success") {
+      const changes = await runChangePass({ ...ctx, log }, spec, { now, exclusion });
+      if (changes.outcome === "failed") changesFailed.push(changes);
+    }
     if (summary.quarantined > 0) log.warn(`${spec.name}: ${summary.quarantined} documents quarantined`, { collection: spec.name });
     for (const [note, count] of Object.entries(summary.notes)) log.info(`${spec.name}: ${count} × ${note}`, { collection: spec.name });
     if (options.dryRun) log.info(`  would extract ${summary.extracted} docs`, { collection: spec.name });
@@ -63,7 +72,7 @@ export async function runEtl(ctx: EtlContext, options: EtlRunOptions = {}): Prom
   const documents = summaries.reduce((n, s) => n + (options.dryRun ? s.extracted : s.rawRows + countUntimed(s)), 0);
   const failed = summaries.filter((s) => s.outcome === "failed");
   log.info(`Done: ${documents} documents across ${specs.length} collections${failed.length ? `, ${failed.length} failed` : ""}`);
-  return { runId, summaries, documents, failed };
+  return { runId, summaries, documents, failed, changesFailed };
 }
 
 /**

@@ -49,14 +49,25 @@ export class DocumentSink {
     this.files = new PartitionFiles(target, spec, day, fileId);
   }
 
-  /** A document with a usable createdAt. */
+  /** A document with a usable createdAt: raw line (when the sink writes raw), then curated or quarantine. */
   async write(doc: Document): Promise<void> {
     this.counts.documents++;
     if (this.zones.raw) await this.files.writeRaw(doc);
     this.counts.rawRows++;
+    await this.curate(doc, this.zones.quarantine);
+  }
+
+  /** A raw line only: a version that is history, or whose curated row is decided elsewhere. */
+  async recordRaw(doc: Document): Promise<void> {
+    await this.files.writeRaw(doc);
+    this.counts.rawRows++;
+  }
+
+  /** A curated row; a document failing the transform is quarantined when `quarantineRejected`, else counted. */
+  async curate(doc: Document, quarantineRejected: boolean): Promise<void> {
     const curation = curate(this.spec, doc, this.fileId);
     if ("rejected" in curation) {
-      await this.reject(doc, curation.rejected);
+      await this.reject(doc, curation.rejected, quarantineRejected);
       return;
     }
     await this.files.writeCurated(curation.row);
@@ -67,7 +78,7 @@ export class DocumentSink {
   /** A document that cannot be placed (no usable createdAt): quarantine only. */
   async quarantine(doc: Document, reason: string): Promise<void> {
     this.counts.documents++;
-    await this.reject(doc, reason);
+    await this.reject(doc, reason, this.zones.quarantine);
   }
 
   /** Lines copied unchanged from an earlier file of the partition (purge, erasure). */
@@ -81,9 +92,9 @@ export class DocumentSink {
     this.counts.quarantined++;
   }
 
-  private async reject(doc: Document, reason: string): Promise<void> {
+  private async reject(doc: Document, reason: string, write: boolean): Promise<void> {
     this.counts.quarantined++;
-    if (!this.zones.quarantine) return;
+    if (!write) return;
     this.log.warn(`Skipping doc ${describeId(doc._id)}: ${reason}`);
     await this.files.writeQuarantine(doc, reason);
   }

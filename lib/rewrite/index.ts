@@ -13,3 +13,4 @@ export { rebuildDay, type RebuildInput } from "./rebuild-day.js";
 export { rescoreDay, type RescoreInput } from "./rescore-day.js";
 export { replacePartition, type Replacement, type ReplaceSteps } from "./replace-partition.js";
 export { retireSuperseded } from "./retire-files.js";
+export { lockPartition, partitionLockName, PartitionBusyError } from "./partition-lock.js";

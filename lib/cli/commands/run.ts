@@ -29,6 +29,6 @@ export function registerRun(parent: Command, session: CliSession): void {
       const ctx = await session.context();
       const specs = flags.collection?.map(getCollection) ?? collections;
       const result = await runEtl(ctx, { collections: specs, dryRun: flags.dryRun ?? false, now: flags.now });
-      session.exitCode = result.failed.length > 0 ? exitCodes.findings : exitCodes.ok;
+      session.exitCode = result.failed.length > 0 || result.changesFailed.length > 0 ? exitCodes.findings : exitCodes.ok;
     });
 }

@@ -1,0 +1,4 @@
+/** Changes after creation: the change pass (updates, moved createdAt), late tester purge, erasure, reconcile. */
+export { runChangePass, changeFileId, MAX_CHANGES_PER_PASS, type ChangePassSummary, type ChangePassOptions } from "./run-changes.js";
+export { changeWindowFilter, changeSort } from "./change-window.js";
+export { applyDayChanges, type DayChanges, type DayChangeResult } from "./apply-day-changes.js";

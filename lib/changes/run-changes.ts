@@ -1,0 +1,165 @@
+import type { Document, Filter } from "mongodb";
+import { atOrBefore } from "../backfill/day-filter.js";
+import { changeFieldOf, type CollectionSpec } from "../collections/spec.js";
+import { excludedProfileFilter, type TesterExclusion } from "../extract/testers.js";
+import { testerFilter } from "../extract/window.js";
+import { formatRunId, utcDay } from "../load/lake-paths.js";
+import type { LakeTarget } from "../load/partition-files.js";
+import type { EtlContext } from "../pipeline/context.js";
+import { crashpoint } from "../pipeline/fault-injection.js";
+import { idText } from "../rewrite/index.js";
+import { ChangeMarkStore, type ChangeKey } from "../state/change-marks.js";
+import { acquireCollectionLease } from "../state/collection-lease.js";
+import { WatermarkStore } from "../state/watermarks.js";
+import { applyDayChanges, type DayChangeResult, type DayChanges } from "./apply-day-changes.js";
+import { changeSort, changeWindowFilter } from "./change-window.js";
+import { idDay, PlacementStore } from "./placements.js";
+
+/** Documents one pass reads at most; a larger backlog drains in committed steps across runs. */
+export const MAX_CHANGES_PER_PASS = 20_000;
+/** Where the first pass of a collection starts: this far before the insert path's committed window. */
+const FIRST_PASS_LOOKBACK_MS = 24 * 3_600_000;
+
+export interface ChangePassSummary {
+  collection: string;
+  runId: string;
+  outcome: "success" | "skipped" | "failed";
+  reason?: string;
+  replayed: boolean;
+  /** Documents the change cursor returned (MongoDB reads). */
+  read: number;
+  /** Of those, changed since creation (updatedAt after createdAt). */
+  changed: number;
+  moved: number;
+  days: DayChangeResult[];
+  /** Bytes of the files this pass wrote. */
+  durationMs: number;
+  error?: string;
+}
+
+export interface ChangePassOptions {
+  now?: Date;
+  exclusion: TesterExclusion;
+  /** Test seam: runs after each day is rewritten. */
+  afterDay?: (day: string) => Promise<void>;
+}
+
+export const changeFileId = (runId: string) => `changes_${runId}`;
+
+/**
+ * Change capture for one collection, after its insert window: under the collection's lease (so no
+ * insert window is in flight), read the documents whose change field moved past the committed
+ * change mark (indexed `(updatedAt, _id)` cursor, up to now minus the settle delay) that committed
+ * insert windows already own, and rewrite each affected partition once: the day of their current
+ * createdAt, and the day they left when createdAt moved. Claim → rewrite → ETag commit, as the
+ * insert path; a crashed pass is replayed with its runId and upper bound.
+ */
+export async function runChangePass(ctx: EtlContext, spec: CollectionSpec, options: ChangePassOptions): Promise<ChangePassSummary> {
+  const now = options.now ?? new Date();
+  const started = Date.now();
+  const summary: ChangePassSummary = { collection: spec.name, runId: formatRunId(now), outcome: "success", replayed: false, read: 0, changed: 0, moved: 0, days: [], durationMs: 0 };
+  const { config, storage } = ctx;
+  const log = ctx.log.child({ collection: spec.name });
+  const lease = await acquireCollectionLease(storage.stateBlobs.getContainerClient(config.containers.locks), spec.name, config.etl.leaseSeconds, config.etl.leaseWaitMs);
+  if (!lease) return { ...summary, outcome: "skipped", reason: "another run holds the collection's lease" };
+  try {
+    const watermarks = new WatermarkStore(storage.table(config.tables.watermarks));
+    const wm = await watermarks.read(spec.name);
+    if (wm.pending) return { ...summary, outcome: "skipped", reason: `insert window ${wm.pending.runId} is pending; its replay goes first` };
+    if (!wm.last || !wm.windowUpper) return { ...summary, outcome: "skipped", reason: "nothing committed yet" };
+
+    const marks = new ChangeMarkStore(storage.table(config.tables.watermarks));
+    const mark = await marks.read(spec.name);
+    const runId = mark.pending?.runId ?? summary.runId;
+    const upper = mark.pending?.upper ?? new Date(now.getTime() - config.etl.settleDelayMs);
+    Object.assign(summary, { runId, replayed: mark.pending !== undefined });
+    if (mark.pending) log.warn(`${spec.name}: replaying unfinished change pass ${runId} (up to ${upper.toISOString()})`);
+    const etag = await marks.write(mark, { ...mark, pending: { runId, upper, since: mark.pending?.since ?? now } });
+    crashpoint("changes-claimed");
+
+    const field = changeFieldOf(spec);
+    const lower = new Date(wm.windowUpper.getTime() - FIRST_PASS_LOOKBACK_MS);
+    const extra: Filter<Document>[] = [{ createdAt: { $type: "date" } }, atOrBefore(wm.last)]; // insert windows own the rest
+    const testers = testerFilter(spec.testerRule, options.exclusion.idVariants, excludedProfileFilter);
+    if (testers) extra.push(testers);
+    const db = await ctx.db();
+    const cursor = db.collection(spec.name).find(changeWindowFilter(field, mark.last, lower, upper, extra), {
+      sort: changeSort(field),
+      limit: MAX_CHANGES_PER_PASS,
+      batchSize: config.etl.batchSize,
+      promoteValues: false,
+    });
+    const changed: Document[] = [];
+    let last: ChangeKey | undefined = mark.last;
+    try {
+      for await (const doc of cursor) {
+        summary.read++;
+        last = { changedAt: doc[field] as Date, id: doc._id };
+        // Unchanged since creation: the insert path holds exactly this version.
+        if ((doc[field] as Date).getTime() === (doc.createdAt as Date).getTime()) continue;
+        changed.push(doc);
+      }
+    } finally {
+      await cursor.close();
+    }
+    summary.changed = changed.length;
+
+    const placements = new PlacementStore(storage.table(config.tables.watermarks));
+    const placed = changed.length > 0 ? await placements.load(spec.name) : new Map<string, string>();
+    const days = new Map<string, DayChanges>();
+    const dayOf = (day: string) => days.get(day) ?? days.set(day, { day, incoming: [], leaving: [] }).get(day)!;
+    const moves: { id: unknown; day: string }[] = [];
+    for (const doc of changed) {
+      const day = utcDay(doc.createdAt as Date);
+      dayOf(day).incoming.push(doc);
+      // Where it was: its recorded placement, else its ObjectId's day (where the insert path put it
+      // unless createdAt said otherwise; then the lookup finds nothing there and costs one read).
+      const recorded = placed.get(idText(doc._id));
+      const before = recorded ?? idDay(doc._id);
+      if (before !== undefined && before !== day) {
+        dayOf(before).leaving.push({ doc, to: day });
+        moves.push({ id: doc._id, day });
+      } else if (recorded !== undefined) {
+        moves.push({ id: doc._id, day }); // back on its ObjectId's day: the record goes
+      }
+    }
+
+    const target: LakeTarget = {
+      lake: storage.lake,
+      containers: { raw: config.containers.raw, curated: config.containers.curated, quarantine: config.containers.quarantine },
+      compression: config.etl.parquetCompression,
+    };
+    const apply = {
+      target,
+      spec,
+      watermarks,
+      locks: storage.stateBlobs.getContainerClient(config.containers.locks),
+      leaseSeconds: config.etl.leaseSeconds,
+      fileId: changeFileId(runId),
+      log,
+      stillHeld: () => lease.held,
+      now,
+    };
+    for (const day of [...days.keys()].sort()) {
+      const result = await applyDayChanges(apply, days.get(day)!);
+      summary.days.push(result);
+      summary.moved += result.tombstones;
+      await options.afterDay?.(day);
+    }
+    await placements.record(spec.name, moves);
+
+    crashpoint("changes-before-commit");
+    if (!lease.held) throw new Error(`Lost the lease on ${spec.name} during the change pass; not committing (the next pass replays)`);
+    await marks.write({ ...mark, etag }, { collection: spec.name, last });
+    crashpoint("changes-after-commit");
+    const rewritten = summary.days.filter((d) => d.status === "rewritten");
+    log.info(`${spec.name}: change pass ${runId}: ${summary.read} read, ${summary.changed} changed, ${summary.moved} moved, ${rewritten.length} partitions rewritten`, { runId });
+    return { ...summary, durationMs: Date.now() - started };
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    log.error(`${spec.name}: change pass failed, change mark unchanged: ${message}`);
+    return { ...summary, outcome: "failed", error: message, durationMs: Date.now() - started };
+  } finally {
+    await lease.release();
+  }
+}

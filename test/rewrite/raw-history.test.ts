@@ -1,0 +1,34 @@
+import { ObjectId } from "mongodb";
+import { describe, expect, it } from "vitest";
+import { idText, isNewer, lineKey, tombstoneLine } from "../../lib/rewrite/raw-history.js";
+import { toRawLine } from "../../lib/transform/bson-values.js";
+
+describe("raw history lines", () => {
+  const id = new ObjectId("65f0a1b2c3d4e5f601234567");
+
+  it("keys a version by its _id text and change time, read from canonical Extended JSON", () => {
+    const key = lineKey(toRawLine({ _id: id, updatedAt: new Date("2026-03-20T10:00:00Z"), n: 1 }), "updatedAt");
+    expect(key).toEqual({ id: idText(id), version: Date.parse("2026-03-20T10:00:00Z"), tombstone: false });
+  });
+
+  it("gives a document without the change field the lowest version", () => {
+    expect(lineKey(toRawLine({ _id: "a", createdAt: new Date() }), "updatedAt").version).toBe(Number.NEGATIVE_INFINITY);
+  });
+
+  it("matches the same id in every type it may hold, and tells types apart", () => {
+    expect(idText(id)).toBe(lineKey(toRawLine({ _id: id }), "updatedAt").id);
+    expect(idText(id.toHexString())).not.toBe(idText(id));
+    expect(idText(7)).not.toBe(idText("7"));
+  });
+
+  it("a tombstone wins a tie with the version it retires and loses to a later version", () => {
+    const version = new Date("2026-03-20T10:00:00Z");
+    const doc = lineKey(toRawLine({ _id: id, updatedAt: version }), "updatedAt");
+    const tomb = lineKey(tombstoneLine(id, { reason: "moved", version, at: new Date(), movedTo: "2026-03-19" }), "updatedAt");
+    expect(tomb.tombstone).toBe(true);
+    expect(isNewer(tomb, doc)).toBe(true);
+    expect(isNewer(doc, tomb)).toBe(false);
+    const later = lineKey(toRawLine({ _id: id, updatedAt: new Date("2026-03-20T11:00:00Z") }), "updatedAt");
+    expect(isNewer(later, tomb)).toBe(true);
+  });
+});
