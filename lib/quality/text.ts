@@ -71,9 +71,14 @@ export interface TextScan {
   longWords: number;
 }
 
-/** NFKC folds full-width and compatibility forms (ｆｕｌｌ → full, ﬁ → fi) so both sides compare alike. */
+const NON_ASCII = /[\u0080-\uffff]/;
+
+/**
+ * NFKC folds full-width and compatibility forms (ｆｕｌｌ → full, ﬁ → fi) so both sides compare alike.
+ * ASCII text is its own NFKC form, so most answers skip the (costlier) normalisation.
+ */
 export function normalise(text: string): string {
-  return text.normalize("NFKC").toLowerCase();
+  return (NON_ASCII.test(text) ? text.normalize("NFKC") : text).toLowerCase();
 }
 
 function isSpace(code: number): boolean {
