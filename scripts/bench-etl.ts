@@ -5,7 +5,8 @@
  *   --messages N      the main window (default 50,000 ~1 KB messages)
  *   --small N         the small window for the marginal cost (default 5,000)
  *   --sizes a,b,…     instead: only the CLI at each window size, for the flat-memory curve
- *   --runner R        compiled (default: the tsc build, what the Functions host runs) | tsx
+ *   --runner R        compiled (default: the campus-etl bin built by tsc, like the Functions host's
+ *                     code) | tsx (npm run etl)
  *   --profile DIR     also write a V8 CPU profile of each CLI run into DIR (node --cpu-prof)
  *   --no-build        reuse dist/ as it is
  *
@@ -38,6 +39,8 @@ const dist = join(root, "dist");
 const runner = values.runner === "tsx" ? "tsx" : "compiled";
 const scriptArgs = (name: string) =>
   runner === "compiled" ? [join(dist, "scripts", `${name}.js`)] : ["--import", "tsx", join(root, "scripts", `${name}.ts`)];
+// The CLI: the compiled `campus-etl` bin (what an operator installs), or `npm run etl` through tsx.
+const cliArgs = () => (runner === "compiled" ? [join(dist, "lib/cli/bin.js")] : ["--import", "tsx", join(root, "scripts/etl.ts")]);
 
 /** Same environment as a user's shell, minus telemetry: the bench measures the ETL, not exporting. */
 function baseEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -68,7 +71,7 @@ interface CliRun extends ChildCost {
 async function runCli(stack: LocalStack, database: string, docs: number): Promise<CliRun> {
   const tag = database.replace(/[^a-z0-9]/g, "");
   const profile = values.profile ? ["--cpu-prof", "--cpu-prof-dir", resolve(values.profile), "--cpu-prof-name", `etl-${docs}.cpuprofile`] : [];
-  const cost = await measureNode([...profile, ...scriptArgs("etl"), "--collection", "messages"], baseEnv(stackEnv(stack, { MONGODB_DATABASE: database, ...isolated(tag) })));
+  const cost = await measureNode([...profile, ...cliArgs(), "run", "--collection", "messages"], baseEnv(stackEnv(stack, { MONGODB_DATABASE: database, ...isolated(tag) })));
   const landed = (zone: string) => [...cost.stdout.matchAll(new RegExp(`${zone}: (\\d+) (?:rows|docs)`, "g"))].reduce((n, m) => n + Number(m[1]), 0);
   const run = { ...cost, raw: landed("raw"), curated: landed("curated") };
   if (run.raw !== docs) throw new Error(`the CLI wrote ${run.raw} raw lines for ${docs} documents:\n${cost.stdout.slice(-2000)}`);
