@@ -280,6 +280,7 @@ module workbook 'app/workbook.bicep' = {
     location: location
     tags: tags
     applicationInsightsId: monitoring.outputs.applicationInsightsId
+    collections: collections
   }
 }
 

@@ -49,7 +49,7 @@ var rules = [
     displayName: 'ETL: run failed'
     description: 'A collection\'s run failed (reported by the pipeline, or the timer function threw). The window is replayed on the next run; look at the exceptions for the run id.'
     severity: 2
-    query: loadTextContent('queries/failed-runs.kql')
+    query: replace(loadTextContent('queries/failed-runs.kql'), '{{collections}}', string(collections))
     windowSize: 'PT1H'
     timeAggregation: 'Count'
     metricMeasureColumn: ''

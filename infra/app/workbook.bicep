@@ -5,6 +5,9 @@ param location string
 param tags object = {}
 param applicationInsightsId string
 
+@description('Collections the pipeline runs (collections.generated.json): failed timer invocations count only for these.')
+param collections string[]
+
 // Stable per resource group, so redeploying updates the workbook instead of adding a copy.
 var workbookId = guid(resourceGroup().id, 'etl-health-workbook')
 
@@ -18,7 +21,8 @@ resource workbook 'Microsoft.Insights/workbooks@2023-06-01' = {
     category: 'workbook'
     version: 'Notebook/1.0'
     sourceId: applicationInsightsId
-    serializedData: replace(loadTextContent('etl-health.workbook.json'), '__APPLICATION_INSIGHTS_ID__', applicationInsightsId)
+    // KQL string literals in single quotes: the query sits inside the workbook's JSON text.
+    serializedData: replace(replace(loadTextContent('etl-health.workbook.json'), '__APPLICATION_INSIGHTS_ID__', applicationInsightsId), '__COLLECTIONS__', join(map(collections, c => '\'${c}\''), ', '))
   }
 }
 
