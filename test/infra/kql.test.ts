@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { metricNames } from "../../lib/telemetry/metric-names.js";
 import { filesUnder, infraDir, rel } from "./bicep.js";
 import { checkKql } from "./kusto.js";
@@ -38,6 +38,9 @@ const workbookQueries = workbook.items.flatMap((item, i) =>
 const all = [...alertQueries, ...workbookQueries];
 
 describe("KQL queries (Kusto language service, Application Insights schema)", () => {
+  // Loading the language service (a few MB of Bridge.NET JavaScript) takes seconds on a busy machine.
+  beforeAll(() => void checkKql("print 1"), 60_000);
+
   it("finds the alert and workbook queries", () => {
     expect(alertQueries.length).toBe(5);
     expect(workbookQueries.length).toBeGreaterThanOrEqual(9);
