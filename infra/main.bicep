@@ -108,6 +108,7 @@ var stateStore = {
     'watermarks'
     'etlruns'
     'backfilljobs'
+    'etlaudit'
   ]
   backfillQueue: 'backfill-chunks'
   // Created up front so it exists (and can be watched) before the first poisoned chunk.

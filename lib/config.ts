@@ -41,6 +41,7 @@ const envSchema = z
     STATE_WATERMARKS_TABLE: z.string().regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/).default("watermarks"),
     STATE_RUNS_TABLE: z.string().regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/).default("etlruns"),
     STATE_JOBS_TABLE: z.string().regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/).default("backfilljobs"),
+    STATE_AUDIT_TABLE: z.string().regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/).default("etlaudit"),
     BACKFILL_QUEUE: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/).default("backfill-chunks"),
 
     ETL_SETTLE_DELAY_SECONDS: durationSeconds(120),
@@ -86,7 +87,7 @@ export interface Config {
   state: { connectionString?: string; blobServiceUri?: string; tableServiceUri?: string; queueServiceUri?: string };
   managedIdentityClientId?: string;
   containers: { raw: string; curated: string; quarantine: string; locks: string };
-  tables: { watermarks: string; runs: string; jobs: string };
+  tables: { watermarks: string; runs: string; jobs: string; audit: string };
   queues: { backfill: string };
   etl: {
     settleDelayMs: number;
@@ -141,7 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       quarantine: e.LAKE_QUARANTINE_CONTAINER,
       locks: e.STATE_LOCKS_CONTAINER,
     },
-    tables: { watermarks: e.STATE_WATERMARKS_TABLE, runs: e.STATE_RUNS_TABLE, jobs: e.STATE_JOBS_TABLE },
+    tables: { watermarks: e.STATE_WATERMARKS_TABLE, runs: e.STATE_RUNS_TABLE, jobs: e.STATE_JOBS_TABLE, audit: e.STATE_AUDIT_TABLE },
     queues: { backfill: e.BACKFILL_QUEUE },
     etl: {
       settleDelayMs: e.ETL_SETTLE_DELAY_SECONDS * 1000,

@@ -2,3 +2,5 @@
 export { runChangePass, changeFileId, MAX_CHANGES_PER_PASS, type ChangePassSummary, type ChangePassOptions } from "./run-changes.js";
 export { changeWindowFilter, changeSort } from "./change-window.js";
 export { applyDayChanges, type DayChanges, type DayChangeResult } from "./apply-day-changes.js";
+export { purgeFlagged, exclusionRule, purgeKey, personDays, type PurgeSummary } from "./purge.js";
+export { removeFromPartition, lakeDays, personKey, personOf, type RemovalCounts, type RemovalInput } from "./person-rows.js";

@@ -6,7 +6,7 @@ import { RunHistory } from "../state/run-history.js";
 import { WatermarkStore } from "../state/watermarks.js";
 import { recordCollectionRun } from "../telemetry/index.js";
 import type { EtlContext } from "./context.js";
-import { runChangePass, type ChangePassSummary } from "../changes/index.js";
+import { purgeFlagged, runChangePass, type ChangePassSummary } from "../changes/index.js";
 import { runCollection } from "./run-collection.js";
 import { emptySummary, type CollectionRunSummary } from "./summary.js";
 import { errorText } from "../telemetry/error-text.js";
@@ -64,6 +64,8 @@ export async function runEtl(ctx: EtlContext, options: EtlRunOptions = {}): Prom
     if (!options.dryRun && summary.outcome === "success") {
       const changes = await runChangePass({ ...ctx, log }, spec, { now, exclusion });
       if (changes.outcome === "failed") changesFailed.push(changes);
+      const purge = await purgeFlagged({ ...ctx, log }, spec, exclusion, now);
+      if (purge.outcome === "failed") changesFailed.push({ ...changes, outcome: "failed", error: `late-flag purge: ${purge.error}` });
     }
     if (summary.quarantined > 0) log.warn(`${spec.name}: ${summary.quarantined} documents quarantined`, { collection: spec.name });
     for (const [note, count] of Object.entries(summary.notes)) log.info(`${spec.name}: ${count} × ${note}`, { collection: spec.name });

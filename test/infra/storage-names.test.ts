@@ -60,9 +60,9 @@ describe("Storage names in Bicep match the code's defaults", () => {
     expect(listOf(stateStore, "containers")).toContain(config.containers.locks);
   });
 
-  it("state tables: watermarks, runs, backfill jobs", () => {
+  it("state tables: watermarks, runs, backfill jobs, audit", () => {
     expect(listOf(stateStore, "tables").sort()).toEqual(
-      [config.tables.watermarks, config.tables.runs, config.tables.jobs].sort(),
+      [config.tables.watermarks, config.tables.runs, config.tables.jobs, config.tables.audit].sort(),
     );
   });
 
