@@ -19,7 +19,8 @@ param location string = resourceGroup().location
 ])
 param hostingPlan string = 'FlexConsumption'
 
-@description('E-mail addresses that receive the ETL alerts.')
+@minLength(1)
+@description('E-mail addresses that receive the ETL alerts (deploy.yml refuses an empty or malformed ALERT_EMAIL before it gets here).')
 param alertEmails string[]
 
 @description('MongoDB database the ETL reads.')
@@ -67,6 +68,27 @@ param synapsePrincipalId string = ''
 
 @description('Optional object id of the CI deployment identity (uploads the EP1 package).')
 param ciPrincipalId string = ''
+
+@description('Optional resource id of the Synapse workspace that serves the SQL views: the lake\'s firewall lets that workspace in (resource instance rule).')
+param synapseWorkspaceResourceId string = ''
+
+@description('Optional public IPv4 address or CIDR range of the operator (az keyvault secret set, reading the lake). Empty: only the app\'s subnet and Synapse get through the firewalls.')
+param operatorIpAddress string = ''
+
+@description('Days a deleted or overwritten lake blob can be restored (blob soft delete).')
+@minValue(1)
+@maxValue(365)
+param lakeSoftDeleteDays int = 14
+
+@description('Log Analytics daily ingestion cap in GB (-1: none).')
+param logDailyCapGb int = 5
+
+@description('\'recover\' brings back a soft-deleted Key Vault of the same name (redeploying into a recreated resource group); see docs/INFRA.md.')
+@allowed([
+  'default'
+  'recover'
+])
+param keyVaultCreateMode string = 'default'
 
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
@@ -139,6 +161,13 @@ module network 'app/network.bicep' = {
   }
 }
 
+// Closed by default, one object for every firewall: deny, then the app's integration subnet
+// (service endpoints), the operator's IP if given. The lake adds the Synapse workspace.
+var networkAccess = {
+  subnetId: network.outputs.subnetId
+  operatorIp: operatorIpAddress
+}
+
 module lake 'app/lake.bicep' = {
   name: 'lake'
   params: {
@@ -149,23 +178,45 @@ module lake 'app/lake.bicep' = {
     rawCoolAfterDays: rawCoolAfterDays
     rawDeleteAfterDays: rawDeleteAfterDays
     quarantineDeleteAfterDays: quarantineDeleteAfterDays
+    networkAccess: networkAccess
+    synapseWorkspaceId: synapseWorkspaceResourceId
+    softDeleteDays: lakeSoftDeleteDays
+    workspaceId: monitoring.outputs.logAnalyticsId
   }
 }
 
-// One account for the Functions host (AzureWebJobsStorage, deployment package) and the pipeline's
-// state (locks, watermarks, runs, backfill jobs and queue): small, hot, not hierarchical.
+// One account for the Functions host (AzureWebJobsStorage) and the pipeline's state (locks,
+// watermarks, runs, backfill jobs and queue): small, hot, not hierarchical, closed to the internet.
 module stateStorage 'core/storage/storage-account.bicep' = {
   name: 'state-storage'
   params: {
     name: '${abbrs.storageAccounts}${resourceToken}'
     location: location
     tags: tags
-    containers: concat(stateStore.containers, [hosting.packageContainer])
+    containers: stateStore.containers
     tables: stateStore.tables
     queues: [
       stateStore.backfillQueue
       stateStore.backfillPoisonQueue
     ]
+    networkAccess: networkAccess
+    workspaceId: monitoring.outputs.logAnalyticsId
+  }
+}
+
+// The deployment package, apart from the state: the app is Blob Data Owner on the state account
+// (the host needs it), which would otherwise let it rewrite its own code. Open to networks, since
+// CI runners have no fixed address and the package holds no data; Entra ID only, like the others.
+module packageStorage 'core/storage/storage-account.bicep' = {
+  name: 'package-storage'
+  params: {
+    name: '${abbrs.storageAccounts}pkg${resourceToken}'
+    location: location
+    tags: tags
+    containers: [
+      hosting.packageContainer
+    ]
+    workspaceId: monitoring.outputs.logAnalyticsId
   }
 }
 
@@ -177,6 +228,9 @@ module keyVault 'core/security/key-vault.bicep' = {
     tags: tags
     secretName: mongoDbSecretName
     secretValue: mongoDbUri
+    networkAccess: networkAccess
+    createMode: keyVaultCreateMode
+    workspaceId: monitoring.outputs.logAnalyticsId
   }
 }
 
@@ -187,6 +241,7 @@ module monitoring 'core/monitor/monitoring.bicep' = {
     applicationInsightsName: '${abbrs.applicationInsights}${resourceToken}'
     location: location
     tags: tags
+    dailyCapGb: logDailyCapGb
   }
 }
 
@@ -195,8 +250,11 @@ module rbac 'app/rbac.bicep' = {
   params: {
     appPrincipalId: identity.outputs.principalId
     lakeAccountName: lake.outputs.name
+    curatedContainerName: lakeContainers.curated
     hostStorageName: stateStorage.outputs.name
+    packageStorageName: packageStorage.outputs.name
     packageContainerName: hosting.packageContainer
+    isFlex: hosting.isFlex
     keyVaultName: keyVault.outputs.name
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     operatorPrincipalId: operatorPrincipalId
@@ -247,7 +305,7 @@ module functionApp 'app/function-app.bicep' = {
     identityId: identity.outputs.id
     identityClientId: identity.outputs.clientId
     hostStorageName: stateStorage.outputs.name
-    hostStorageBlobEndpoint: stateStorage.outputs.blobEndpoint
+    packageBlobEndpoint: packageStorage.outputs.blobEndpoint
     applicationInsightsConnectionString: monitoring.outputs.connectionString
     appSettings: appSettings
   }

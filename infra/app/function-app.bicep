@@ -12,13 +12,15 @@ param subnetId string
 param identityId string
 param identityClientId string
 param hostStorageName string
-param hostStorageBlobEndpoint string
+
+@description('Blob endpoint of the package account: the app\'s code lives apart from its state, so the rights it has on its state cannot rewrite its code.')
+param packageBlobEndpoint string
 param applicationInsightsConnectionString string
 
 @description('Settings the code reads (lib/config.ts), merged over the host settings below.')
 param appSettings object
 
-var packageContainerUrl = '${hostStorageBlobEndpoint}${hosting.packageContainer}'
+var packageContainerUrl = '${packageBlobEndpoint}${hosting.packageContainer}'
 
 var hostSettings = {
   // The host's own storage (timer schedule status, singleton locks, queue-trigger leases), by identity.
@@ -60,9 +62,11 @@ var flexProperties = {
   }
   // No routing switch here: a VNet-integrated Flex app sends all outbound traffic through its
   // subnet by design, and Flex lists vnetRouteAllEnabled among its deprecated site properties.
+  // No ftpsState: newer Flex stamps reject it (ARM 51021, "site configuration properties
+  // (Site.SiteConfig.FtpsState, ...) for Flex Consumption sites is invalid"); Flex has no FTP, and
+  // basic publishing credentials are off below for both plans.
   siteConfig: {
     minTlsVersion: '1.2'
-    ftpsState: 'Disabled'
   }
 }
 
@@ -81,6 +85,9 @@ var premiumProperties = {
     vnetRouteAllEnabled: true
     minimumElasticInstanceCount: 1
     functionAppScaleLimit: hosting.maximumInstanceCount
+    // The state account denies public traffic, so the platform's scale controller cannot watch the
+    // backfill queue: the runtime reports its own scale needs over the VNet instead.
+    functionsRuntimeScaleMonitoringEnabled: true
   }
 }
 

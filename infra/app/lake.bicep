@@ -17,6 +17,17 @@ param rawDeleteAfterDays int
 @description('Days after which quarantined documents are deleted, once someone has had time to look.')
 param quarantineDeleteAfterDays int
 
+@description('main.bicep networkAccess: deny by default, the app\'s subnet and the operator\'s IP let in.')
+param networkAccess object
+
+@description('Resource id of the Synapse workspace whose serverless SQL reads curated/ (resource instance rule); none when empty.')
+param synapseWorkspaceId string
+
+@description('Days a deleted or overwritten blob can be restored: the app has delete rights on student data.')
+param softDeleteDays int
+
+param workspaceId string
+
 var lifecycleRules = [
   {
     name: 'raw-cool-then-delete'
@@ -82,6 +93,18 @@ module account '../core/storage/storage-account.bicep' = {
       containers.quarantine
     ]
     lifecycleRules: lifecycleRules
+    softDeleteDays: softDeleteDays
+    workspaceId: workspaceId
+    // Synapse reaches the lake from Microsoft's network, not the VNet: let in that one workspace
+    // (its managed identity still needs its role on curated).
+    networkAccess: union(networkAccess, {
+      resourceAccessRules: empty(synapseWorkspaceId) ? [] : [
+        {
+          tenantId: tenant().tenantId
+          resourceId: synapseWorkspaceId
+        }
+      ]
+    })
   }
 }
 

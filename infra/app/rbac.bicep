@@ -1,12 +1,18 @@
 // Every role assignment in one place. The app's identity gets data-plane roles only, each on the
-// one resource it needs, so there is no storage key, no vault access policy and no
-// instrumentation key anywhere.
+// one resource (or container) it needs, so there is no storage key, no vault access policy and no
+// instrumentation key anywhere. The role ids live in roles.json, which also bounds what the
+// deploying CI identity may assign (infra/bootstrap/ci-identities.bicep).
 param appPrincipalId string
 param lakeAccountName string
+param curatedContainerName string
 param hostStorageName string
+param packageStorageName string
 param packageContainerName string
 param keyVaultName string
 param applicationInsightsName string
+
+@description('Flex Consumption: the platform writes the package with the app\'s identity at deploy time. Elastic Premium: the app only reads it.')
+param isFlex bool
 
 @description('Optional: a user or group that operates the ETL (sets the MongoDB secret, reads the lake and the state tables).')
 param operatorPrincipalId string = ''
@@ -18,28 +24,18 @@ param operatorPrincipalId string = ''
 ])
 param operatorPrincipalType string = 'User'
 
-@description('Optional: the Synapse workspace managed identity, which the serverless SQL views read the lake as.')
+@description('Optional: the Synapse workspace managed identity, which the serverless SQL views read curated/ as.')
 param synapsePrincipalId string = ''
 
 @description('Optional: the CI deployment identity; on EP1 it uploads the app package to the package container.')
 param ciPrincipalId string = ''
 
-// Built-in role definition ids (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles).
-var roles = {
-  storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
-  storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
-  storageBlobDataReader: '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1'
-  storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
-  storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
-  storageTableDataReader: '76199698-9eea-4c19-bc75-cec21354c6b6'
-  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
-  keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
-  monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
-}
+var roles = loadJsonContent('roles.json')
 
 var hostStorageRoles = [
   // Blob Owner, not Contributor: the Functions host manages its own containers and blob leases
   // (timer schedule locks) in AzureWebJobsStorage, and the pipeline leases blobs in etl-locks.
+  // The app's code is not in this account (packageStorage), so Owner here cannot rewrite it.
   roles.storageBlobDataOwner
   // Contributor covers what the backfill needs on one role: the HTTP function enqueues (Sender),
   // the queue trigger peeks, dequeues and deletes (Processor), and the host creates and writes the
@@ -51,10 +47,22 @@ var hostStorageRoles = [
 
 resource lake 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: lakeAccountName
+
+  resource blobService 'blobServices' existing = {
+    name: 'default'
+
+    resource curated 'containers' existing = {
+      name: curatedContainerName
+    }
+  }
 }
 
 resource hostStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: hostStorageName
+}
+
+resource packageStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: packageStorageName
 
   resource blobService 'blobServices' existing = {
     name: 'default'
@@ -93,6 +101,20 @@ resource appHostStorage 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
   }
 }]
+
+// The package container only. EP1 runs from the zip (read); Flex's platform uploads the zip with
+// the identity named in functionAppConfig.deployment (write, this container only).
+var appPackageRole = isFlex ? roles.storageBlobDataContributor : roles.storageBlobDataReader
+
+resource appPackage 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(packageStorage::blobService::packageContainer.id, appPrincipalId, appPackageRole)
+  scope: packageStorage::blobService::packageContainer
+  properties: {
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', appPackageRole)
+  }
+}
 
 // Reads the MongoDB connection string through the Key Vault reference; cannot list or write secrets.
 resource appVault 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
@@ -146,9 +168,11 @@ resource operatorState 'Microsoft.Authorization/roleAssignments@2022-04-01' = if
   }
 }
 
-resource synapseLake 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(synapsePrincipalId)) {
-  name: guid(lake.id, synapsePrincipalId, roles.storageBlobDataReader)
-  scope: lake
+// curated/ only: the views read current state; raw history and quarantined documents stay out
+// of the SQL endpoint that Metabase queries.
+resource synapseCurated 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(synapsePrincipalId)) {
+  name: guid(lake::blobService::curated.id, synapsePrincipalId, roles.storageBlobDataReader)
+  scope: lake::blobService::curated
   properties: {
     principalId: synapsePrincipalId
     principalType: 'ServicePrincipal'
@@ -158,8 +182,8 @@ resource synapseLake 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (
 
 // Only the package container, only for uploads of the EP1 run-from-package zip.
 resource ciPackage 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(ciPrincipalId)) {
-  name: guid(hostStorage::blobService::packageContainer.id, ciPrincipalId, roles.storageBlobDataContributor)
-  scope: hostStorage::blobService::packageContainer
+  name: guid(packageStorage::blobService::packageContainer.id, ciPrincipalId, roles.storageBlobDataContributor)
+  scope: packageStorage::blobService::packageContainer
   properties: {
     principalId: ciPrincipalId
     principalType: 'ServicePrincipal'

@@ -145,7 +145,7 @@ describe("Least-privilege roles for the app's identity", () => {
 
   it("grants nothing at subscription or resource-group scope, and no Owner/Contributor", () => {
     const scopes = [...rbac.matchAll(/^\s+scope:\s*(.+)$/gm)].map((m) => m[1]?.trim());
-    expect(scopes.every((s) => ["lake", "hostStorage", "vault", "appInsights", "hostStorage::blobService::packageContainer"].includes(s ?? ""))).toBe(true);
+    expect(scopes.every((s) => ["lake", "lake::blobService::curated", "hostStorage", "vault", "appInsights", "packageStorage::blobService::packageContainer"].includes(s ?? ""))).toBe(true);
     expect(rbac).not.toMatch(/8e3af657-a8ff-443c-a75c-2fe8c4bcb635|b24988ac-6180-42a0-ab88-20f7382dd24c/);
   });
 });

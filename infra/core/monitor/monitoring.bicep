@@ -1,5 +1,7 @@
-// Log Analytics + workspace-based Application Insights. Local (instrumentation key) auth is off:
-// telemetry is accepted only from identities holding Monitoring Metrics Publisher (rbac.bicep).
+// Log Analytics + workspace-based Application Insights. Local (key) auth is off on both: telemetry
+// is accepted only from identities holding Monitoring Metrics Publisher (rbac.bicep), and the
+// workspace is queried only with Entra ID. Retention is the workspace's: a workspace-based
+// component has no retention of its own.
 param logAnalyticsName string
 param applicationInsightsName string
 param location string
@@ -7,6 +9,9 @@ param tags object = {}
 
 @description('Days of logs and metrics kept; the workbook and alert history look back up to 30 days, run history up to 90.')
 param retentionInDays int = 90
+
+@description('Daily ingestion cap in GB; -1 for none. A runaway log loop stops costing money at the cap (ingestion resumes the next day).')
+param dailyCapGb int = 5
 
 resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
   name: logAnalyticsName
@@ -17,6 +22,12 @@ resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
       name: 'PerGB2018'
     }
     retentionInDays: retentionInDays
+    workspaceCapping: {
+      dailyQuotaGb: dailyCapGb
+    }
+    features: {
+      disableLocalAuth: true
+    }
   }
 }
 
@@ -29,7 +40,6 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
     Application_Type: 'web'
     WorkspaceResourceId: workspace.id
     DisableLocalAuth: true
-    RetentionInDays: retentionInDays
   }
 }
 

@@ -15,6 +15,19 @@ param queues string[] = []
 @description('Lifecycle management rules (Microsoft.Storage managementPolicies rule objects); none when empty.')
 param lifecycleRules array = []
 
+@description('main.bicep networkAccess: { subnetId, operatorIp, resourceAccessRules? }. Given: deny by default, allow that subnet (service endpoint), that IP and those resource instances. Empty: any network (Entra ID still required).')
+param networkAccess object = {}
+
+@description('Days a deleted or overwritten blob (and a deleted container) can be restored; 0 turns soft delete off.')
+@minValue(0)
+@maxValue(365)
+param softDeleteDays int = 0
+
+@description('Log Analytics workspace for the account\'s diagnostic logs (reads, writes, deletes) and transaction metrics; none when empty.')
+param workspaceId string = ''
+
+var closed = !empty(networkAccess)
+
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name
   location: location
@@ -31,10 +44,28 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     allowBlobPublicAccess: false
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
-    // Reachable from the app (through its subnet's service endpoint), from Synapse and from CI;
-    // Entra-only auth above is the gate. See docs/INFRA.md for locking this to the VNet.
+    // Enabled, but the firewall below decides: service-endpoint and IP rules only apply to the
+    // public endpoint, so turning it off would also shut out the app's subnet.
     publicNetworkAccess: 'Enabled'
-    networkAcls: {
+    networkAcls: closed ? {
+      defaultAction: 'Deny'
+      // Trusted Azure services acting as themselves (e.g. Azure Monitor); Synapse is let in by
+      // its resource instance below, not by this switch.
+      bypass: 'AzureServices'
+      virtualNetworkRules: [
+        {
+          id: networkAccess.subnetId
+          action: 'Allow'
+        }
+      ]
+      ipRules: empty(networkAccess.operatorIp) ? [] : [
+        {
+          value: networkAccess.operatorIp
+          action: 'Allow'
+        }
+      ]
+      resourceAccessRules: contains(networkAccess, 'resourceAccessRules') ? networkAccess.resourceAccessRules : []
+    } : {
       defaultAction: 'Allow'
       bypass: 'AzureServices'
     }
@@ -42,6 +73,18 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
 
   resource blobService 'blobServices' = {
     name: 'default'
+    properties: softDeleteDays > 0 ? {
+      // The app may delete and overwrite (replays, rewrites, retirement): a bug or a stolen token
+      // cannot destroy history beyond recovery within this window.
+      deleteRetentionPolicy: {
+        enabled: true
+        days: softDeleteDays
+      }
+      containerDeleteRetentionPolicy: {
+        enabled: true
+        days: softDeleteDays
+      }
+    } : {}
 
     resource container 'containers' = [for container in containers: {
       name: container
@@ -75,6 +118,49 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
       }
     }
   }
+}
+
+// Who read, wrote or deleted what: the audit trail for student data. Logs are per service.
+var serviceLogs = {
+  workspaceId: workspaceId
+  logs: [
+    {
+      categoryGroup: 'allLogs'
+      enabled: true
+    }
+  ]
+}
+
+resource accountDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = if (!empty(workspaceId)) {
+  name: 'to-log-analytics'
+  scope: account
+  properties: {
+    workspaceId: workspaceId
+    metrics: [
+      {
+        category: 'Transaction'
+        enabled: true
+      }
+    ]
+  }
+}
+
+resource blobDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = if (!empty(workspaceId)) {
+  name: 'to-log-analytics'
+  scope: account::blobService
+  properties: serviceLogs
+}
+
+resource tableDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = if (!empty(workspaceId) && !empty(tables)) {
+  name: 'to-log-analytics'
+  scope: account::tableService
+  properties: serviceLogs
+}
+
+resource queueDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = if (!empty(workspaceId) && !empty(queues)) {
+  name: 'to-log-analytics'
+  scope: account::queueService
+  properties: serviceLogs
 }
 
 output id string = account.id
