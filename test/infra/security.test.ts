@@ -11,9 +11,13 @@ import { childProperty, descendants, infraDir, moduleCalls, parseBicep, property
  * template uses; see docs/INFRA.md.
  */
 const load = (path: string) => parseBicep(join(infraDir, path));
-const [main, storage, vault, monitoring, app, rbac, lake] = await Promise.all(
-  ["main.bicep", "core/storage/storage-account.bicep", "core/security/key-vault.bicep", "core/monitor/monitoring.bicep", "app/function-app.bicep", "app/rbac.bicep", "app/lake.bicep"].map(load),
-);
+const main = await load("main.bicep");
+const storage = await load("core/storage/storage-account.bicep");
+const vault = await load("core/security/key-vault.bicep");
+const monitoring = await load("core/monitor/monitoring.bicep");
+const app = await load("app/function-app.bicep");
+const rbac = await load("app/rbac.bicep");
+const lake = await load("app/lake.bicep");
 
 /** A resource declaration anywhere in the file (nested ones included), by symbol. */
 function resource(file: BicepFile, symbol: string): Node {
@@ -31,7 +35,7 @@ function at(node: Node, keys: string[], branch: "consequence" | "alternative" = 
   for (const key of keys) {
     if (!current) return undefined;
     if (current.type === "ternary_expression") current = current.childForFieldName(branch) ?? undefined;
-    const property = current && current.type === "object" ? childProperty(current, key) : undefined;
+    const property: Node | undefined = current && current.type === "object" ? childProperty(current, key) : undefined;
     current = property ? propertyValue(property) : undefined;
   }
   if (current?.type === "ternary_expression") current = current.childForFieldName(branch) ?? undefined;
