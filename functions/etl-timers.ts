@@ -27,3 +27,11 @@ app.timer("etl-compact", {
   useMonitor: true,
   handler: lazyHandler(async () => (await import("../lib/handlers/compaction-timer.js")).compactionTimerHandler()),
 });
+
+// Nightly, after the compaction: compare the last 7 days with MongoDB and repair drift, deletes
+// included (lib/changes/reconcile.ts); emits etl_reconcile_drift, watched by an alert.
+app.timer("etl-reconcile", {
+  schedule: "0 15 1 * * *",
+  useMonitor: true,
+  handler: lazyHandler(async () => (await import("../lib/handlers/reconcile-timer.js")).reconcileTimerHandler()),
+});

@@ -78,6 +78,17 @@ var rules = [
     threshold: quarantineThreshold
   }
   {
+    key: 'reconcile-drift'
+    displayName: 'ETL: reconcile found drift'
+    description: 'The nightly reconcile found curated rows that did not match MongoDB (missing, extra or duplicate) and repaired them. Deletes only arrive this way; any other drift is one the hourly path should have prevented: that is a bug, report it with the reconcile table (etl reconcile --days 7).'
+    severity: 3
+    query: loadTextContent('queries/reconcile-drift.kql')
+    windowSize: 'PT1H'
+    timeAggregation: 'Total'
+    metricMeasureColumn: 'drift'
+    threshold: 0
+  }
+  {
     key: 'backfill-poison'
     displayName: 'ETL: backfill chunk moved to the poison queue'
     description: 'A backfill chunk failed on every attempt and was moved to ${poisonQueue}; its job will not finish until the chunk is re-queued.'

@@ -21,6 +21,7 @@ import {
   zoneLines,
   type DayCounts,
   type LineKey,
+  type TombstoneReason,
 } from "../rewrite/index.js";
 import type { WatermarkStore } from "../state/watermarks.js";
 import { toRawLine } from "../transform/bson-values.js";
@@ -29,8 +30,18 @@ export interface DayChanges {
   day: string;
   /** Current versions of changed documents whose createdAt falls on this day. */
   incoming: Document[];
-  /** Changed documents now on another day that may still sit here (their old day). */
-  leaving: { doc: Document; to: string }[];
+  /** Documents that no longer belong here (moved away, deleted, excluded): tombstoned if still here. */
+  leaving: Leaving[];
+  /** Rewrite curated even when raw gains nothing (reconcile: duplicate or orphan rows). */
+  force?: boolean;
+}
+
+export interface Leaving {
+  id: unknown;
+  reason: TombstoneReason;
+  /** Change time the tombstone supersedes (the moved version's, or now for a delete). */
+  version: Date;
+  movedTo?: string;
 }
 
 export interface DayChangeResult {
@@ -97,17 +108,17 @@ export async function applyDayChanges(input: ApplyInput, changes: DayChanges): P
       if (newest && !newest.tombstone && newest.version === key.version) incomingNewest.set(key.id, doc);
     }
     const tombstones: string[] = [];
-    for (const { doc, to } of changes.leaving) {
-      const id = idText(doc._id);
+    for (const leaving of changes.leaving) {
+      const id = idText(leaving.id);
       const newest = state.newest.get(id);
       if (!newest || newest.tombstone) continue; // not here (or already retired here)
-      const version = doc[field] instanceof Date ? (doc[field] as Date) : input.now;
-      const line = tombstoneLine(doc._id, { reason: "moved", version, at: input.now, movedTo: to });
+      const { reason, version, movedTo } = leaving;
+      const line = tombstoneLine(leaving.id, { reason, version, at: input.now, ...(movedTo ? { movedTo } : {}) });
       adopt(lineKey(line, field));
       tombstones.push(line);
       incomingNewest.delete(id);
     }
-    if (newVersions.length === 0 && tombstones.length === 0 && !ownPresent) {
+    if (newVersions.length === 0 && tombstones.length === 0 && !ownPresent && !changes.force) {
       return { day, status: "unchanged", newVersions: 0, tombstones: 0, written: [], retired: [] };
     }
 
@@ -130,7 +141,7 @@ export async function applyDayChanges(input: ApplyInput, changes: DayChanges): P
         if (!lock.held || !input.stillHeld()) throw new Error(`Lost a lease while rewriting ${spec.name} ${day}; superseded files left for the replay`);
       },
     });
-    log.info(`${spec.name} ${day}: ${newVersions.length} new versions, ${tombstones.length} moved away; curated rewritten (${result.counts.curatedRows} rows)`, {
+    log.info(`${spec.name} ${day}: ${newVersions.length} new versions, ${tombstones.length} tombstones; curated rewritten (${result.counts.curatedRows} rows)`, {
       partition: day,
     });
     return { day, status: "rewritten", newVersions: newVersions.length, tombstones: tombstones.length, ...result };

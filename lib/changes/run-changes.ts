@@ -117,7 +117,7 @@ export async function runChangePass(ctx: EtlContext, spec: CollectionSpec, optio
       const recorded = placed.get(idText(doc._id));
       const before = recorded ?? idDay(doc._id);
       if (before !== undefined && before !== day) {
-        dayOf(before).leaving.push({ doc, to: day });
+        dayOf(before).leaving.push({ id: doc._id, reason: "moved", version: doc[field] as Date, movedTo: day });
         moves.push({ id: doc._id, day });
       } else if (recorded !== undefined) {
         moves.push({ id: doc._id, day }); // back on its ObjectId's day: the record goes

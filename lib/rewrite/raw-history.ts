@@ -7,12 +7,14 @@ import { toRawLine } from "../transform/bson-values.js";
  * document is no longer in this partition as of `version`:
  * - `deleted`: reconciliation found it gone from MongoDB (`version` = when that was found);
  * - `moved`: its createdAt now falls on another day (`movedTo`; `version` = the change time of the
- *   version that moved).
+ *   version that moved);
+ * - `excluded`: reconciliation found it in MongoDB but no longer owned by this partition's curated
+ *   state (a tester's, or its createdAt no longer a date).
  * The current state of a partition is, per _id, its newest line by version; a tombstone wins a tie.
  */
 export const TOMBSTONE_FIELD = "_etl_tombstone";
 
-export type TombstoneReason = "deleted" | "moved";
+export type TombstoneReason = "deleted" | "moved" | "excluded";
 
 export interface Tombstone {
   reason: TombstoneReason;

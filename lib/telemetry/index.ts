@@ -50,3 +50,8 @@ export function recordBackfillChunk(chunk: { collection: string; outcome: Backfi
     [metricDimensions.outcome]: chunk.outcome,
   });
 }
+
+/** Drift one reconcile found in a collection (0 when it matched: a quiet night reports 0, not a gap). */
+export function recordReconcileDrift(drift: { collection: string; rows: number }): void {
+  instruments().reconcileDrift.add(drift.rows, { [metricDimensions.collection]: drift.collection });
+}

@@ -23,6 +23,7 @@ export interface Instruments {
   watermarkLagSeconds: Histogram;
   runOutcome: Counter;
   backfillChunkOutcome: Counter;
+  reconcileDrift: Counter;
 }
 
 export const meterName = "campus-analytics-etl";
@@ -71,5 +72,6 @@ function createInstruments(provider: MeterProvider): Instruments {
     }),
     runOutcome: counter(metricNames.runOutcome, "{run}", "Collection runs by outcome (success | failed | skipped)"),
     backfillChunkOutcome: counter(metricNames.backfillChunkOutcome, "{chunk}", "Backfill chunks by outcome (done | failed | retrying)"),
+    reconcileDrift: counter(metricNames.reconcileDrift, "{row}", "Curated rows reconcile found wrong (missing, extra, duplicate) and repaired"),
   };
 }

@@ -13,6 +13,7 @@ export const metricNames = {
   watermarkLagSeconds: "etl_watermark_lag_seconds",
   runOutcome: "etl_run_outcome",
   backfillChunkOutcome: "etl_backfill_chunk_outcome",
+  reconcileDrift: "etl_reconcile_drift",
 } as const;
 
 export type MetricName = (typeof metricNames)[keyof typeof metricNames];

@@ -42,7 +42,7 @@ describe("KQL queries (Kusto language service, Application Insights schema)", ()
   beforeAll(() => void checkKql("print 1"), 60_000);
 
   it("finds the alert and workbook queries", () => {
-    expect(alertQueries.length).toBe(5);
+    expect(alertQueries.length).toBe(6);
     expect(workbookQueries.length).toBeGreaterThanOrEqual(9);
   });
 

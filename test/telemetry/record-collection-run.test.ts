@@ -2,7 +2,7 @@ import { metrics } from "@opentelemetry/api";
 import { MeterProvider } from "@opentelemetry/sdk-metrics";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { emptySummary, type CollectionRunSummary } from "../../lib/pipeline/summary.js";
-import { metricNames, recordBackfillChunk, recordCollectionRun, watermarkLagSeconds } from "../../lib/telemetry/index.js";
+import { metricNames, recordBackfillChunk, recordCollectionRun, recordReconcileDrift, watermarkLagSeconds } from "../../lib/telemetry/index.js";
 import { captureMetrics, collectPoints, deltaReader, pointOf, type MetricCapture } from "./metric-capture.js";
 
 const startedAt = new Date("2026-11-20T12:00:00Z");
@@ -115,6 +115,7 @@ describe("recordCollectionRun", () => {
   it("emits every metric named in metric-names.ts, and no other", async () => {
     recordCollectionRun(summary());
     recordBackfillChunk({ collection: "messages", outcome: "done", documents: 1 });
+    recordReconcileDrift({ collection: "messages", rows: 0 });
     const emitted = new Set((await capture.collect()).map((p) => p.name));
     expect([...emitted].sort()).toEqual(Object.values(metricNames).sort());
   });

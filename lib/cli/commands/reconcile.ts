@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import type { CliSession } from "../context.js";
-import { NotAvailableError } from "../errors.js";
+import { getCollection } from "../../collections/index.js";
+import { exitCodes } from "../io.js";
 import { collectionOption, daysOption, jsonOption, nowOption, type CommonFlags } from "../options.js";
 
 export interface ReconcileFlags extends CommonFlags {
@@ -9,8 +10,8 @@ export interface ReconcileFlags extends CommonFlags {
 
 /**
  * `etl reconcile [--days N] [--collection X]`: compare MongoDB's live ids per (collection, day) with
- * curated and repair the drift (issue 11). Plug point: replace the action body with a call into
- * lib/changes/, print its table (or JSON), exit 1 when drift was found, 0 when the lake matched.
+ * curated and repair the drift (lib/changes/reconcile.ts); print the table (or JSON); exit 1 when
+ * drift was found (and repaired), 0 when the lake matched.
  */
 export function registerReconcile(parent: Command, session: CliSession): void {
   parent
@@ -20,8 +21,11 @@ export function registerReconcile(parent: Command, session: CliSession): void {
     .addOption(collectionOption())
     .addOption(jsonOption())
     .addOption(nowOption())
-    .action(async (_flags: ReconcileFlags) => {
-      void session;
-      throw new NotAvailableError("reconcile", "change capture (issue 11)");
+    .action(async (flags: ReconcileFlags) => {
+      const { reconcile, driftTable } = await import("../../changes/reconcile.js");
+      const ctx = await session.context();
+      const result = await reconcile(ctx, { days: flags.days, collections: flags.collection?.map(getCollection), now: flags.now });
+      session.io.out(flags.json ? `${JSON.stringify(result, null, 2)}\n` : `${driftTable(result)}\n`);
+      session.exitCode = result.drift ? exitCodes.findings : exitCodes.ok;
     });
 }
