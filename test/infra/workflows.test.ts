@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -62,6 +63,53 @@ describe("deploy.yml", () => {
     const printed = [...deploy.matchAll(/jq -r '([^']*)' "\$RUNNER_TEMP\/health\.json"/g)].map((m) => m[1]);
     expect(printed).toHaveLength(1);
     expect(printed[0]).not.toMatch(/lastError|message|reason|\.collections\[\]\s*\|\s*\./);
+  });
+
+  /** The body of one job: from its `  name:` line to the next job or the end. */
+  const job = (name: string) => new RegExp(`\\n  ${name}:\\n([\\s\\S]*?)(?=\\n  [a-z-]+:\\n|$)`).exec(deploy)?.[1] ?? "";
+
+  it("previews pull requests with the read-only identity and deploys with the other, behind the production environment", () => {
+    const whatIf = job("what-if");
+    const deployJob = job("deploy");
+    expect(whatIf).toMatch(/client-id: \$\{\{ vars\.AZURE_WHATIF_CLIENT_ID \}\}/);
+    expect(whatIf).not.toMatch(/AZURE_CLIENT_ID/);
+    expect(whatIf).toContain("--validation-level ProviderNoRbac");
+    expect(whatIf).not.toMatch(/deployment group create|functions-action|blob upload/);
+    expect(deployJob).toMatch(/environment: production/);
+    expect(deployJob).toMatch(/client-id: \$\{\{ vars\.AZURE_CLIENT_ID/);
+  });
+
+  it("renders the parameters with envsubst limited to their variables, so \"$schema\" survives", () => {
+    const parameters = read("infra/main.parameters.json");
+    const needed = [...new Set([...parameters.matchAll(/\$\{([A-Z_]+)\}/g)].map((m) => m[1]))].sort();
+    const list = /PARAMETER_VARIABLES: >-\n((?: {4}.*\n)+)/.exec(deploy)?.[1] ?? "";
+    const listed = [...list.matchAll(/\$\{([A-Z_]+)\}/g)].map((m) => m[1]).sort();
+    expect(listed).toEqual(needed);
+    const renders = [...deploy.matchAll(/envsubst([^<\n]*)</g)].map((m) => m[1]!.trim());
+    expect(renders.length).toBe(2);
+    for (const args of renders) expect(args).toBe('"$PARAMETER_VARIABLES"');
+    // The real envsubst, as the runner has it.
+    const env = Object.fromEntries(needed.map((n) => [n!, `v-${n}`]));
+    const run = spawnSync("envsubst", [list.split(/\s+/).join(" ")], { input: parameters, encoding: "utf8", env: { PATH: process.env.PATH, ...env } });
+    expect(run.error, "envsubst (gettext-base) must be installed").toBeUndefined();
+    const rendered = JSON.parse(run.stdout) as { $schema: string; parameters: Record<string, { value: unknown }> };
+    expect(rendered.$schema).toMatch(/^https:\/\/schema\.management\.azure\.com\//);
+    expect(rendered.parameters.alertEmails?.value).toEqual(["v-ALERT_EMAIL"]);
+  });
+
+  it("refuses an empty or malformed ALERT_EMAIL (and OPERATOR_IP) before rendering, naming the variable", () => {
+    for (const name of ["what-if", "deploy"]) {
+      const body = job(name);
+      expect(body.indexOf("check-deploy-vars.sh"), name).toBeGreaterThan(-1);
+      expect(body.indexOf("check-deploy-vars.sh")).toBeLessThan(body.indexOf("envsubst"));
+    }
+    const check = (env: Record<string, string>) =>
+      spawnSync("bash", [join(repoRoot, ".github/scripts/check-deploy-vars.sh")], { encoding: "utf8", env: { PATH: process.env.PATH, ...env } });
+    expect(check({}).status).toBe(1);
+    expect(check({}).stdout).toContain("::error::ALERT_EMAIL is not set");
+    expect(check({ ALERT_EMAIL: "ops" }).stdout).toContain("::error::ALERT_EMAIL is not an e-mail address");
+    expect(check({ ALERT_EMAIL: "ops@example.edu", OPERATOR_IP: "10.0.0" }).stdout).toContain("::error::OPERATOR_IP");
+    expect(check({ ALERT_EMAIL: "ops@example.edu", OPERATOR_IP: "203.0.113.0/28" }).status).toBe(0);
   });
 
   it("checks the health endpoint and compares the app's egress IP with the NAT IP", () => {
