@@ -6,3 +6,4 @@ export { buildReport, DEFAULT_REPORT_DAYS, reportExitCode, type QualityReport, t
 export { CollectionMeasures, findingLevels, median, thresholds, type CollectionQuality, type Finding, type FindingLevel } from "./report-measures.js";
 export { formatReportText } from "./report-text.js";
 export { renderReportHtml } from "./report-html.js";
+export { formatBytes, formatSummaryTable, SMALL_FILE_BYTES, summariseLake, type ZoneSummary } from "./summary.js";
