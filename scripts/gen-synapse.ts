@@ -18,14 +18,22 @@ export const DATABASE = "campus_analytics";
 export const SCHEMA = "curated";
 export const DATA_SOURCE = "curated_lake";
 export const CREDENTIAL = "lake_workspace_identity";
+/** The SQL login Metabase connects as, and the role that holds its rights (read the views, no more). */
+export const METABASE_LOGIN = "metabase";
+export const READER_ROLE = "curated_reader";
 
 export const SYNAPSE_DIR = "infra/synapse";
 export const COLLECTIONS_JSON = "infra/app/collections.generated.json";
 
-/** How each curated column type is declared in the OPENROWSET WITH clause. */
+/**
+ * How each curated column type is declared in the OPENROWSET WITH clause. A value longer than its
+ * declared width fails the whole query ("String or binary data would be truncated"), so free text
+ * (answers, stack traces) is MAX, and ids are as wide as a non-MAX column gets: an id is an ObjectId
+ * (24 hex) or any non-empty string, and real collections hold both.
+ */
 export const synapseTypes: Record<ColumnType, string> = {
-  string: `VARCHAR(8000) COLLATE ${UTF8_COLLATION}`,
-  id: `VARCHAR(24) COLLATE ${UTF8_COLLATION}`,
+  string: `VARCHAR(MAX) COLLATE ${UTF8_COLLATION}`,
+  id: `VARCHAR(8000) COLLATE ${UTF8_COLLATION}`,
   timestamp: "DATETIME2(3)",
   double: "FLOAT",
   int64: "BIGINT",
@@ -50,11 +58,41 @@ function comment(text: string): string {
 function databaseScript(): string {
   return [
     ...HEADER,
-    "-- Run once against the serverless endpoint's master database:",
-    "--   sqlcmd -S <workspace>-ondemand.sql.azuresynapse.net -d master -G -i infra/synapse/00-database.sql",
+    "-- Run against the serverless endpoint's master database, with Metabase's password (never committed):",
+    "--   sqlcmd -S <workspace>-ondemand.sql.azuresynapse.net -d master -G \\",
+    "--     -v METABASE_PASSWORD=<strong password> -i infra/synapse/00-database.sql",
     "-- The UTF-8 collation makes string columns compare as the Parquet bytes, so no per-column surprises.",
-    `IF DB_ID('${DATABASE}') IS NULL`,
-    `    CREATE DATABASE ${DATABASE} COLLATE ${UTF8_COLLATION};`,
+    "-- CREATE DATABASE must be alone in its batch (no IF around it). On a re-run this batch alone fails",
+    "-- with \"database already exists\" (error 1801): harmless, sqlcmd goes on with the next batch.",
+    `CREATE DATABASE ${DATABASE} COLLATE ${UTF8_COLLATION};`,
+    "GO",
+    "-- The SQL login Metabase connects with; its rights are granted in 02-metabase-access.sql.",
+    `IF NOT EXISTS (SELECT * FROM sys.sql_logins WHERE name = '${METABASE_LOGIN}')`,
+    `    CREATE LOGIN ${METABASE_LOGIN} WITH PASSWORD = '$(METABASE_PASSWORD)';`,
+    "GO",
+    "",
+  ].join("\n");
+}
+
+function accessScript(): string {
+  return [
+    ...HEADER,
+    `-- Run in ${DATABASE} after 01-external-data-source.sql (views may come before or after):`,
+    `--   sqlcmd -S <workspace>-ondemand.sql.azuresynapse.net -d ${DATABASE} -G -i infra/synapse/02-metabase-access.sql`,
+    `-- Metabase's login reads the ${SCHEMA} views and nothing else. A view's OPENROWSET reads the lake through`,
+    `-- the database scoped credential, so the reader needs REFERENCES on it; rights go to a role, and`,
+    "-- users (Metabase, analysts) are its members.",
+    `IF DATABASE_PRINCIPAL_ID('${READER_ROLE}') IS NULL`,
+    `    CREATE ROLE ${READER_ROLE};`,
+    "GO",
+    `GRANT SELECT ON SCHEMA::${SCHEMA} TO ${READER_ROLE};`,
+    `GRANT REFERENCES ON DATABASE SCOPED CREDENTIAL::${CREDENTIAL} TO ${READER_ROLE};`,
+    "GO",
+    `IF DATABASE_PRINCIPAL_ID('${METABASE_LOGIN}') IS NULL`,
+    `    CREATE USER ${METABASE_LOGIN} FROM LOGIN ${METABASE_LOGIN};`,
+    "GO",
+    `IF IS_ROLEMEMBER('${READER_ROLE}', '${METABASE_LOGIN}') = 0`,
+    `    ALTER ROLE ${READER_ROLE} ADD MEMBER ${METABASE_LOGIN};`,
     "GO",
     "",
   ].join("\n");
@@ -66,8 +104,9 @@ function dataSourceScript(): string {
     `-- Run in ${DATABASE} with the lake account name and a master key password (never committed):`,
     `--   sqlcmd -S <workspace>-ondemand.sql.azuresynapse.net -d ${DATABASE} -G \\`,
     "--     -v LAKE_ACCOUNT=<lake account> MASTER_KEY_PASSWORD=<strong password> -i infra/synapse/01-external-data-source.sql",
-    "-- Reads go through the workspace managed identity, which needs Storage Blob Data Reader on the lake",
-    "-- (infra/app/rbac.bicep grants it when synapsePrincipalId is set), so SQL logins used by Metabase",
+    "-- Reads go through the workspace managed identity, which needs Storage Blob Data Reader on the",
+    "-- curated container (infra/app/rbac.bicep grants it when synapsePrincipalId is set; the lake's firewall",
+    "-- lets the workspace in when synapseWorkspaceResourceId is set), so SQL logins used by Metabase",
     "-- never need storage rights of their own.",
     "IF NOT EXISTS (SELECT * FROM sys.symmetric_keys WHERE name = '##MS_DatabaseMasterKey##')",
     "    CREATE MASTER KEY ENCRYPTION BY PASSWORD = '$(MASTER_KEY_PASSWORD)';",
@@ -136,6 +175,7 @@ export function renderGeneratedFiles(specs: readonly CollectionSpec[] = collecti
   return [
     { path: `${SYNAPSE_DIR}/00-database.sql`, content: databaseScript() },
     { path: `${SYNAPSE_DIR}/01-external-data-source.sql`, content: dataSourceScript() },
+    { path: `${SYNAPSE_DIR}/02-metabase-access.sql`, content: accessScript() },
     ...specs.map((spec) => ({ path: `${SYNAPSE_DIR}/view-${spec.name}.sql`, content: viewScript(spec) })),
     { path: COLLECTIONS_JSON, content: collectionsJson(specs) },
   ];

@@ -2,8 +2,9 @@
 -- Run in campus_analytics with the lake account name and a master key password (never committed):
 --   sqlcmd -S <workspace>-ondemand.sql.azuresynapse.net -d campus_analytics -G \
 --     -v LAKE_ACCOUNT=<lake account> MASTER_KEY_PASSWORD=<strong password> -i infra/synapse/01-external-data-source.sql
--- Reads go through the workspace managed identity, which needs Storage Blob Data Reader on the lake
--- (infra/app/rbac.bicep grants it when synapsePrincipalId is set), so SQL logins used by Metabase
+-- Reads go through the workspace managed identity, which needs Storage Blob Data Reader on the
+-- curated container (infra/app/rbac.bicep grants it when synapsePrincipalId is set; the lake's firewall
+-- lets the workspace in when synapseWorkspaceResourceId is set), so SQL logins used by Metabase
 -- never need storage rights of their own.
 IF NOT EXISTS (SELECT * FROM sys.symmetric_keys WHERE name = '##MS_DatabaseMasterKey##')
     CREATE MASTER KEY ENCRYPTION BY PASSWORD = '$(MASTER_KEY_PASSWORD)';

@@ -23,15 +23,15 @@ FROM OPENROWSET(
     FORMAT = 'PARQUET'
 )
 WITH (
-    [id]          VARCHAR(24) COLLATE Latin1_General_100_BIN2_UTF8, -- Action id
-    [user_id]     VARCHAR(24) COLLATE Latin1_General_100_BIN2_UTF8, -- Student profile id
+    [id]          VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8, -- Action id
+    [user_id]     VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8, -- Student profile id
     [created_at]  DATETIME2(3), -- When it happened (UTC)
-    [type]        VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8, -- login | signup | disclosure | onboarding | …
-    [platform]    VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8, -- web | ios | android
+    [type]        VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- login | signup | disclosure | onboarding | …
+    [platform]    VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- web | ios | android
     [duration_ms] BIGINT, -- Duration of the action when measured
     [metadata]    VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- Action details (JSON object)
     [extra_json]  VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- Fields the schema does not know, as one JSON object (null when none)
     [etl_issues]  VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- Fields missing or not holdable by their column, as a JSON array of {"field","expected","found"} (null when none); the column is null, the original is in raw
-    [etl_run_id]  VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8  -- Run (or backfill/compaction) id that wrote the row
+    [etl_run_id]  VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8  -- Run (or backfill/compaction) id that wrote the row
 ) AS r;
 GO

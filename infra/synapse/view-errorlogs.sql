@@ -25,17 +25,17 @@ FROM OPENROWSET(
     FORMAT = 'PARQUET'
 )
 WITH (
-    [id]         VARCHAR(24) COLLATE Latin1_General_100_BIN2_UTF8, -- Error record id
+    [id]         VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8, -- Error record id
     [created_at] DATETIME2(3), -- When it was logged (UTC)
-    [level]      VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8, -- error | warn | fatal
-    [source]     VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8, -- Component that logged it
-    [code]       VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8, -- Error code
-    [message]    VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8, -- Error message
-    [stack]      VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8, -- Stack trace
-    [user_id]    VARCHAR(24) COLLATE Latin1_General_100_BIN2_UTF8, -- Affected user when known
+    [level]      VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- error | warn | fatal
+    [source]     VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- Component that logged it
+    [code]       VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- Error code
+    [message]    VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- Error message
+    [stack]      VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- Stack trace
+    [user_id]    VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8, -- Affected user when known
     [context]    VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- Request context (JSON object)
     [extra_json] VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- Fields the schema does not know, as one JSON object (null when none)
     [etl_issues] VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- Fields missing or not holdable by their column, as a JSON array of {"field","expected","found"} (null when none); the column is null, the original is in raw
-    [etl_run_id] VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8  -- Run (or backfill/compaction) id that wrote the row
+    [etl_run_id] VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8  -- Run (or backfill/compaction) id that wrote the row
 ) AS r;
 GO

@@ -40,19 +40,19 @@ FROM OPENROWSET(
     FORMAT = 'PARQUET'
 )
 WITH (
-    [id]                   VARCHAR(24) COLLATE Latin1_General_100_BIN2_UTF8, -- Message pair id
-    [user_id]              VARCHAR(24) COLLATE Latin1_General_100_BIN2_UTF8, -- Student profile id
+    [id]                   VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8, -- Message pair id
+    [user_id]              VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8, -- Student profile id
     [created_at]           DATETIME2(3), -- Student message time (UTC)
     [responded_at]         DATETIME2(3), -- AI answer time (UTC)
-    [category]             VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8, -- activity | question | profilechat | onboarding | system
-    [course_id]            VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8, -- Course code
-    [path_id]              VARCHAR(24) COLLATE Latin1_General_100_BIN2_UTF8, -- Learning path the exchange belongs to
-    [session_id]           VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8, -- Chat session
-    [student_message]      VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8, -- Student text
-    [ai_response]          VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8, -- AI answer text
-    [model]                VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8, -- Model that answered
+    [category]             VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- activity | question | profilechat | onboarding | system
+    [course_id]            VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- Course code
+    [path_id]              VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8, -- Learning path the exchange belongs to
+    [session_id]           VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- Chat session
+    [student_message]      VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- Student text
+    [ai_response]          VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- AI answer text
+    [model]                VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- Model that answered
     [rating]               BIGINT, -- Student rating 1-5 when given
-    [feedback]             VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8, -- Student thumbs: up | down
+    [feedback]             VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- Student thumbs: up | down
     [flagged]              BIT, -- Flagged for review
     [tokens]               VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- Token usage (JSON object)
     [quality_score]        FLOAT, -- Overall quality 0-100 (null outside activity, question, profilechat)
@@ -62,10 +62,10 @@ WITH (
     [quality_integrity]    FLOAT, -- 0 on empty/refusal/error/echo, else 1 less 0.5 per off_topic/truncated/repetitive, 0-1
     [quality_latency]      FLOAT, -- Wait for the answer: 1 at 10 s or less, 0 at 60 s or more (null: no timestamps)
     [quality_feedback]     FLOAT, -- Student rating/thumbs, 0-1; flagged gives 0 (null: no feedback)
-    [quality_flags]        VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8, -- Failure signs, comma-separated: empty, refusal, error, echo, off_topic, truncated, repetitive (null: none)
-    [quality_version]      VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8, -- Scoring method version (QUALITY_VERSION)
+    [quality_flags]        VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- Failure signs, comma-separated: empty, refusal, error, echo, off_topic, truncated, repetitive (null: none)
+    [quality_version]      VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- Scoring method version (QUALITY_VERSION)
     [extra_json]           VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- Fields the schema does not know, as one JSON object (null when none)
     [etl_issues]           VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- Fields missing or not holdable by their column, as a JSON array of {"field","expected","found"} (null when none); the column is null, the original is in raw
-    [etl_run_id]           VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8  -- Run (or backfill/compaction) id that wrote the row
+    [etl_run_id]           VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8  -- Run (or backfill/compaction) id that wrote the row
 ) AS r;
 GO

@@ -26,18 +26,18 @@ FROM OPENROWSET(
     FORMAT = 'PARQUET'
 )
 WITH (
-    [id]         VARCHAR(24) COLLATE Latin1_General_100_BIN2_UTF8, -- Path id
-    [user_id]    VARCHAR(24) COLLATE Latin1_General_100_BIN2_UTF8, -- Student profile id
+    [id]         VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8, -- Path id
+    [user_id]    VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8, -- Student profile id
     [created_at] DATETIME2(3), -- Generation time (UTC)
-    [title]      VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8, -- Path title
-    [course_id]  VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8, -- Course code
-    [status]     VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8, -- active | completed | abandoned
-    [model]      VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8, -- Model that generated the path
+    [title]      VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- Path title
+    [course_id]  VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- Course code
+    [status]     VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- active | completed | abandoned
+    [model]      VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- Model that generated the path
     [task_count] BIGINT, -- Number of tasks generated
     [progress]   FLOAT, -- Fraction complete, 0-1
     [steps]      VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- Path steps (JSON array)
     [extra_json] VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- Fields the schema does not know, as one JSON object (null when none)
     [etl_issues] VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- Fields missing or not holdable by their column, as a JSON array of {"field","expected","found"} (null when none); the column is null, the original is in raw
-    [etl_run_id] VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8  -- Run (or backfill/compaction) id that wrote the row
+    [etl_run_id] VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8  -- Run (or backfill/compaction) id that wrote the row
 ) AS r;
 GO

@@ -26,18 +26,18 @@ FROM OPENROWSET(
     FORMAT = 'PARQUET'
 )
 WITH (
-    [id]                   VARCHAR(24) COLLATE Latin1_General_100_BIN2_UTF8, -- Profile id
+    [id]                   VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8, -- Profile id
     [created_at]           DATETIME2(3), -- Profile creation (UTC)
     [updated_at]           DATETIME2(3), -- Last profile update (UTC)
-    [institution_id]       VARCHAR(24) COLLATE Latin1_General_100_BIN2_UTF8, -- Institution the student belongs to
+    [institution_id]       VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8, -- Institution the student belongs to
     [course_ids]           VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- Enrolled course ids (JSON array)
-    [grade_level]          VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8, -- Self-reported level (e.g. freshman)
-    [locale]               VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8, -- Preferred language tag
+    [grade_level]          VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- Self-reported level (e.g. freshman)
+    [locale]               VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- Preferred language tag
     [onboarding_completed] BIT, -- Finished onboarding
     [last_active_at]       DATETIME2(3), -- Last activity (UTC)
     [preferences]          VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- Profile preferences (JSON object)
     [extra_json]           VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- Fields the schema does not know, as one JSON object (null when none)
     [etl_issues]           VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- Fields missing or not holdable by their column, as a JSON array of {"field","expected","found"} (null when none); the column is null, the original is in raw
-    [etl_run_id]           VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8  -- Run (or backfill/compaction) id that wrote the row
+    [etl_run_id]           VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8  -- Run (or backfill/compaction) id that wrote the row
 ) AS r;
 GO

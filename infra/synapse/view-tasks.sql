@@ -26,18 +26,18 @@ FROM OPENROWSET(
     FORMAT = 'PARQUET'
 )
 WITH (
-    [id]                VARCHAR(24) COLLATE Latin1_General_100_BIN2_UTF8, -- Task id
-    [user_id]           VARCHAR(24) COLLATE Latin1_General_100_BIN2_UTF8, -- Student profile id
-    [path_id]           VARCHAR(24) COLLATE Latin1_General_100_BIN2_UTF8, -- Path the task belongs to
+    [id]                VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8, -- Task id
+    [user_id]           VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8, -- Student profile id
+    [path_id]           VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8, -- Path the task belongs to
     [created_at]        DATETIME2(3), -- Creation time (UTC)
-    [title]             VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8, -- Task title
-    [status]            VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8, -- todo | in_progress | done | skipped
+    [title]             VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- Task title
+    [status]            VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- todo | in_progress | done | skipped
     [position]          BIGINT, -- Order within the path
     [due_at]            DATETIME2(3), -- Due date (UTC)
     [completed_at]      DATETIME2(3), -- Completion time (UTC)
     [estimated_minutes] FLOAT, -- Estimated effort
     [extra_json]        VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- Fields the schema does not know, as one JSON object (null when none)
     [etl_issues]        VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8, -- Fields missing or not holdable by their column, as a JSON array of {"field","expected","found"} (null when none); the column is null, the original is in raw
-    [etl_run_id]        VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8  -- Run (or backfill/compaction) id that wrote the row
+    [etl_run_id]        VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8  -- Run (or backfill/compaction) id that wrote the row
 ) AS r;
 GO

@@ -4,7 +4,10 @@ import { describe, expect, it } from "vitest";
 import { collectionNames, collections, curatedColumns, type CollectionSpec } from "../../lib/collections/index.js";
 import {
   COLLECTIONS_JSON,
+  CREDENTIAL,
   DATA_SOURCE,
+  METABASE_LOGIN,
+  READER_ROLE,
   renderGeneratedFiles,
   SYNAPSE_DIR,
   synapseTypes,
@@ -68,7 +71,7 @@ describe.each(collections.map((spec) => [spec.name, spec] as const))("view curat
 describe("Type mapping", () => {
   it("maps the lake's types the way Parquet stores them", () => {
     expect(synapseTypes).toMatchObject({
-      id: expect.stringMatching(/^VARCHAR\(24\)/) as unknown,
+      id: expect.stringMatching(/^VARCHAR\(8000\)/) as unknown,
       timestamp: expect.stringMatching(/^DATETIME2/) as unknown,
       double: "FLOAT",
       int64: "BIGINT",
@@ -91,5 +94,48 @@ describe("Type mapping", () => {
     expect(files.map((f) => f.path)).toContain(`${SYNAPSE_DIR}/view-badges.sql`);
     const list = files.find((f) => f.path === COLLECTIONS_JSON)?.content ?? "";
     expect((JSON.parse(list) as { collections: string[] }).collections).toContain("badges");
+  });
+});
+
+/** A script's batches (split on GO lines), each without comment lines and blank lines. */
+function batches(path: string): string[] {
+  const file = generated.find((f) => f.path === `${SYNAPSE_DIR}/${path}`);
+  if (!file) throw new Error(`${path} is not generated`);
+  return file.content
+    .split(/^GO$/m)
+    .map((b) => b.split("\n").filter((l) => l.trim() !== "" && !l.trim().startsWith("--")).join("\n"))
+    .filter((b) => b !== "");
+}
+
+describe("Synapse setup scripts run as written", () => {
+  it("puts CREATE DATABASE alone in its batch (serverless refuses it inside IF)", () => {
+    const create = batches("00-database.sql").filter((b) => /CREATE DATABASE/.test(b));
+    expect(create).toEqual([`CREATE DATABASE campus_analytics COLLATE ${UTF8_COLLATION};`]);
+  });
+
+  it("declares free text and ids wide enough that one long value cannot fail a query", () => {
+    expect(synapseTypes.string).toMatch(/^VARCHAR\(MAX\)/);
+    const view = generated.find((f) => f.path === `${SYNAPSE_DIR}/view-messages.sql`)!.content;
+    expect(view).toMatch(/\[student_message\]\s+VARCHAR\(MAX\)/);
+    expect(view).toMatch(/\[user_id\]\s+VARCHAR\(8000\)/);
+    expect(view).not.toMatch(/VARCHAR\(24\)/);
+  });
+
+  it("grants Metabase's login, through a role, SELECT on the views and REFERENCES on the credential", () => {
+    expect(batches("00-database.sql").join("\n")).toContain(`CREATE LOGIN ${METABASE_LOGIN} WITH PASSWORD = '$(METABASE_PASSWORD)';`);
+    const access = batches("02-metabase-access.sql").join("\n");
+    expect(access).toContain(`CREATE ROLE ${READER_ROLE};`);
+    expect(access).toContain(`GRANT SELECT ON SCHEMA::curated TO ${READER_ROLE};`);
+    expect(access).toContain(`GRANT REFERENCES ON DATABASE SCOPED CREDENTIAL::${CREDENTIAL} TO ${READER_ROLE};`);
+    expect(access).toContain(`CREATE USER ${METABASE_LOGIN} FROM LOGIN ${METABASE_LOGIN};`);
+    expect(access).toContain(`ALTER ROLE ${READER_ROLE} ADD MEMBER ${METABASE_LOGIN};`);
+    // Rights go to the role only, never to the login's user directly.
+    expect(access).not.toMatch(new RegExp(`GRANT [^;]+ TO ${METABASE_LOGIN};`));
+  });
+
+  it("never commits a password: the scripts take it as a sqlcmd variable", () => {
+    for (const file of generated.filter((f) => f.path.endsWith(".sql"))) {
+      expect(file.content).not.toMatch(/PASSWORD = '(?!\$\()/);
+    }
   });
 });
