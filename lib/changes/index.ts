@@ -4,3 +4,5 @@ export { changeWindowFilter, changeSort } from "./change-window.js";
 export { applyDayChanges, type DayChanges, type DayChangeResult } from "./apply-day-changes.js";
 export { purgeFlagged, exclusionRule, purgeKey, personDays, type PurgeSummary } from "./purge.js";
 export { removeFromPartition, lakeDays, personKey, personOf, type RemovalCounts, type RemovalInput } from "./person-rows.js";
+export { acceptErasure, runErasure, erasedIdVariants, erasureRequestSchema, UnknownPersonError, type ErasureRequest } from "./erasure.js";
+export { reconcile, driftTable, DEFAULT_RECONCILE_DAYS, type DayDrift, type ReconcileResult, type ReconcileOptions } from "./reconcile.js";

@@ -21,7 +21,7 @@ describe("campus-etl command line", () => {
     ["backfill", ["--days", "--from", "--to", "--collection", "--rescore-only", "--repair-watermark"]],
     ["status", ["--collection", "--json"]],
     ["reconcile", ["--days", "--collection", "--json"]],
-    ["erase", ["--user"]],
+    ["erase", ["--user", "--reason", "--force", "--json"]],
     ["check", ["--collection", "--json"]],
     ["summary", ["--collection", "--json"]],
     ["report", ["--days", "--collection", "--json", "--html"]],

@@ -1,0 +1,103 @@
+import { HttpRequest, InvocationContext, type HttpResponseInit } from "@azure/functions";
+import { ObjectId, type Document } from "mongodb";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { erasureStatusHandler, erasureSubmitHandler } from "../../lib/handlers/erasure-http.js";
+import { runEtl } from "../../lib/pipeline/run-etl.js";
+import { AuditLog } from "../../lib/state/audit-log.js";
+import { runCliWith } from "../cli/run-cli.js";
+import { readCurated, readJsonl } from "../fixtures/lake-readers.js";
+import { closeTestClients, createTestStack, type TestStack } from "../fixtures/stack.js";
+
+const hex = (id: unknown) => (id instanceof ObjectId ? id.toHexString() : String(id));
+const NOW = "2026-03-21T12:00:00Z";
+const T = Date.parse(NOW);
+const H = 3_600_000;
+const oid = (ms: number) => ObjectId.createFromTime(Math.floor(ms / 1000) + Math.floor(Math.random() * 100));
+
+/** A student with a profile, messages (both id forms), a task and an error log across days. */
+async function student(stack: TestStack, offsetH: number): Promise<ObjectId> {
+  const id = oid(T - offsetH * H);
+  await stack.db.collection("profiles").insertOne({ _id: id, createdAt: new Date(T - offsetH * H), gradeLevel: "junior" });
+  const at = (h: number) => new Date(T - h * H);
+  const docs: Document[] = [
+    { _id: oid(T - (offsetH - 1) * H), userId: id, category: "system", createdAt: at(offsetH - 1), studentMessage: "private words", aiResponse: "a" },
+    { _id: oid(T - (offsetH - 20) * H), userId: id.toHexString(), category: "system", createdAt: at(offsetH - 20), studentMessage: "private words", aiResponse: "a" },
+  ];
+  await stack.db.collection("messages").insertMany(docs);
+  await stack.db.collection("tasks").insertOne({ _id: oid(T - (offsetH - 2) * H), userId: id, createdAt: at(offsetH - 2), title: "Read", status: "todo" });
+  await stack.db.collection("errorlogs").insertOne({ _id: oid(T - (offsetH - 3) * H), userId: id.toHexString(), createdAt: at(offsetH - 3), level: "error", message: "boom" });
+  return id;
+}
+
+async function everyId(stack: TestStack): Promise<string[]> {
+  const out: string[] = [];
+  for (const c of ["profiles", "messages", "tasks", "errorlogs"]) {
+    for (const d of await readJsonl(stack, "raw", c)) out.push(hex(d._id), hex(d.userId));
+    for (const q of await readJsonl(stack, "quarantine", c)) out.push(hex(q.doc._id), hex(q.doc.userId));
+    for (const r of (await readCurated(stack, c)).rows) out.push(String(r.id), String(r.user_id));
+  }
+  return out.map((s) => s.toLowerCase());
+}
+
+const invocation = () => new InvocationContext({ invocationId: "t", functionName: "erasure", logHandler: () => undefined });
+const body = (r: HttpResponseInit) => (r.jsonBody ?? {}) as Record<string, unknown>;
+
+describe("erasure", () => {
+  let stack: TestStack;
+  let kept: ObjectId;
+  beforeAll(async () => {
+    stack = await createTestStack("erasure");
+    kept = await student(stack, 40);
+  });
+  afterAll(async () => {
+    await stack.close();
+    await closeTestClients();
+  });
+
+  it("through the CLI removes every row of the student from every zone and collection, audited; refuses an unknown id", async () => {
+    const gone = await student(stack, 30);
+    await runEtl(stack.ctx, { now: new Date(NOW) });
+    expect(await everyId(stack)).toContain(gone.toHexString());
+
+    const unknown = await runCliWith(stack.env, ["erase", "--user", new ObjectId().toHexString()]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toMatch(/No profile has id [0-9a-f]{24}; nothing erased/);
+
+    const erased = await runCliWith(stack.env, ["erase", "--user", gone.toHexString(), "--reason", "ticket PRIV-12"]);
+    expect(erased.code, erased.err).toBe(0);
+    expect(erased.out).toMatch(/^erasure [0-9a-f-]{36}: done, \d+ rows removed from \d+ partitions/);
+    const ids = await everyId(stack);
+    expect(ids).not.toContain(gone.toHexString());
+    expect(ids).toContain(kept.toHexString());
+    expect(erased.out + erased.err).not.toContain("private words");
+
+    // Kept out afterwards: a new message of the erased student is not extracted.
+    await stack.db.collection("messages").insertOne({ _id: oid(T + 0.5 * H), userId: gone, category: "system", createdAt: new Date(T + 0.5 * H), studentMessage: "x", aiResponse: "y" });
+    await runEtl(stack.ctx, { now: new Date(T + H) });
+    expect((await readJsonl(stack, "raw", "messages")).map((d) => hex(d.userId).toLowerCase())).not.toContain(gone.toHexString());
+  });
+
+  it("through POST /api/erasure answers 202 with a status URL whose GET shows the audit record", async () => {
+    const submit = erasureSubmitHandler(async () => stack.ctx);
+    const status = erasureStatusHandler(async () => stack.ctx);
+    const post = (b: unknown) => submit(new HttpRequest({ method: "POST", url: "http://localhost:7071/api/erasure", body: { string: JSON.stringify(b) } }), invocation());
+
+    expect((await post({ userId: kept.toHexString() })).status).toBe(400); // reason missing
+    expect((await post({ userId: new ObjectId().toHexString(), reason: "t" })).status).toBe(404);
+
+    const answer = await post({ userId: kept.toHexString(), reason: "ticket PRIV-13" });
+    expect(answer.status).toBe(202);
+    const { requestId, statusUrl } = body(answer) as { requestId: string; statusUrl: string };
+    expect(statusUrl).toBe(`http://localhost:7071/api/erasure/${requestId}`);
+    const got = await status(new HttpRequest({ method: "GET", url: statusUrl, params: { requestId } }), invocation());
+    expect(got.status).toBe(200);
+    expect(body(got)).toMatchObject({ profileId: kept.toHexString(), status: "done", reason: "ticket PRIV-13" });
+    const partitions = body(got).partitions as { collection: string; raw: number }[];
+    expect(new Set(partitions.map((p) => p.collection))).toEqual(new Set(["profiles", "messages", "tasks", "errorlogs"]));
+    expect(JSON.stringify(body(got))).not.toContain("private words");
+    expect(await everyId(stack)).not.toContain(kept.toHexString());
+
+    const rows = await new AuditLog(stack.ctx.storage.table(stack.config.tables.audit)).doneKeys("erasure");
+    expect(rows.size).toBe(2);
+  });
+});
