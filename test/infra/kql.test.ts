@@ -62,6 +62,17 @@ describe("KQL queries (Kusto language service, Application Insights schema)", ()
     expect(query).not.toMatch(/coalesce\([^)]*\bvalue\)/);
   });
 
+  it("substitutes in Bicep exactly what the test substitutes", () => {
+    const alerts = readFileSync(join(infraDir, "app/alerts.bicep"), "utf8");
+    for (const { name, raw } of alertQueries) {
+      for (const placeholder of Object.keys(alertPlaceholders).filter((p) => raw.includes(p))) {
+        expect(alerts, `${name}: ${placeholder}`).toContain(`replace(loadTextContent('queries/${name.split("/").pop()}'), '${placeholder}'`);
+      }
+    }
+    const workbookBicep = readFileSync(join(infraDir, "app/workbook.bicep"), "utf8");
+    expect(workbookBicep).toContain("'__COLLECTIONS__', join(map(collections, c => '\\'${c}\\''), ', ')");
+  });
+
   it("counts failed timer invocations of collections only (etl-compact is not a collection)", () => {
     for (const { raw } of all.filter((q) => q.raw.includes("operation_Name startswith"))) {
       expect(raw).toMatch(/where collection in \((expected|__COLLECTIONS__)\)/);
