@@ -11,6 +11,7 @@ import { z } from "zod";
 import { jobIdSchema } from "../lib/backfill/plan.js";
 import { backfillBodySchema, isoDaySchema } from "../lib/backfill/request.js";
 import { chunkStatuses, watermarkChangeSchema } from "../lib/backfill/job-store.js";
+import { erasureRequestSchema } from "../lib/changes/index.js";
 import { collectionNames } from "../lib/collections/index.js";
 
 /** The schemas the document names, each under its component id. */
@@ -20,7 +21,7 @@ const named = <T extends z.ZodType>(id: string, schema: T): T => {
   return schema;
 };
 
-const error = named("Error", z.object({ error: z.string(), problems: z.array(z.string()).optional() }));
+const error = named("Error", z.object({ error: z.string(), problems: z.array(z.string()).optional(), fix: z.string().optional() }));
 
 const collectionHealth = z
   .object({
@@ -94,16 +95,22 @@ const jobStatus = named(
 );
 
 const backfillRequest = named("BackfillRequest", backfillBodySchema);
+const erasureRequest = named("ErasureRequest", erasureRequestSchema);
+const erasureAccepted = named("ErasureAccepted", z.object({ requestId: z.string(), status: z.string(), statusUrl: z.url() }));
+const erasureRecord = named(
+  "ErasureRecord",
+  z.object({ status: z.string().describe("accepted, running, done or failed") }).loose().describe("The audit record: profile id, partitions and row counts touched, times; no student text"),
+);
 
 /** Response shapes, for tests that hold real handler answers to them. */
-export const responseSchemas = { error, health, egress, submitted, jobStatus } as const;
+export const responseSchemas = { error, health, egress, submitted, jobStatus, erasureAccepted, erasureRecord } as const;
 
 const json = (schema: z.ZodType) => ({ "application/json": { schema: ref(schema) } });
 const ref = (schema: z.ZodType) => ({ $ref: `#/components/schemas/${registry.get(schema)!.id}` });
 const answer = (description: string, schema?: z.ZodType) => ({ description, ...(schema ? { content: json(schema) } : {}) });
 
 /** Every HTTP route of functions/, by path and method. */
-export const documentedRoutes = ["health", "egress", "backfill", "backfill/{jobId}"] as const;
+export const documentedRoutes = ["health", "egress", "backfill", "backfill/{jobId}", "erasure", "erasure/{requestId}"] as const;
 
 export function renderOpenApi(): string {
   const components = z.toJSONSchema(registry, { target: "openapi-3.0", unrepresentable: "any", uri: (id) => `#/components/schemas/${id}` });
@@ -144,6 +151,25 @@ export function renderOpenApi(): string {
           summary: "Status of a backfill job",
           parameters: [{ name: "jobId", in: "path", required: true, schema: z.toJSONSchema(jobIdSchema, { target: "openapi-3.0" }) }],
           responses: { 200: answer("the job", jobStatus), 400: answer("not a job id", error), 404: answer("no such job", error) },
+        },
+      },
+      "/erasure": {
+        post: {
+          summary: "Erase one student from raw, curated and quarantine, audited",
+          requestBody: { required: true, content: json(erasureRequest) },
+          responses: {
+            202: answer("accepted and run; Location is the status URL", erasureAccepted),
+            400: answer("invalid request, each problem named", error),
+            404: answer("no profile has this id (send force: true if it was deleted from MongoDB first)", error),
+            413: answer("body over 16 KiB", error),
+          },
+        },
+      },
+      "/erasure/{requestId}": {
+        get: {
+          summary: "Status and audit record of an erasure request",
+          parameters: [{ name: "requestId", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
+          responses: { 200: answer("the audit record", erasureRecord), 400: answer("not a request id", error), 404: answer("no such request", error) },
         },
       },
     },

@@ -1,9 +1,11 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import ignore from "ignore";
+import ignoreModule from "ignore";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { collectionNames } from "../../lib/collections/index.js";
 
+// CommonJS with `factory.default = factory`: under NodeNext the default import is the module object.
+const ignore = ignoreModule.default;
 const bicepOutputs = new Set([...readFileSync("infra/main.bicep", "utf8").matchAll(/^output (\w+) /gm)].map((m) => m[1]!));
 const functionSources = readdirSync("functions").filter((f) => f.endsWith(".ts")).map((f) => readFileSync(`functions/${f}`, "utf8"));
 const httpRoutes = functionSources.flatMap((s) => [...s.matchAll(/route:\s*"([^"]+)"/g)].map((m) => m[1]!));
