@@ -140,6 +140,7 @@ async function runWindow(
       } else {
         await partition.writeCurated(curation.row);
         summary.curatedRows++;
+        if (curation.issues.length > 0) summary.rowsWithIssues++;
         if (curation.note) summary.notes[curation.note] = (summary.notes[curation.note] ?? 0) + 1;
       }
       crashpoint("doc-written");

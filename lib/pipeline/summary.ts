@@ -16,6 +16,8 @@ export interface CollectionRunSummary {
   rawRows: number;
   curatedRows: number;
   quarantined: number;
+  /** Curated rows written with a non-empty etl_issues (a field missing or mistyped). */
+  rowsWithIssues: number;
   testersExcluded: number;
   /** Counted reasons for null derived values (e.g. unscorable messages). */
   notes: Record<string, number>;
@@ -38,6 +40,7 @@ export function emptySummary(collection: string, runId: string, startedAt: Date,
     rawRows: 0,
     curatedRows: 0,
     quarantined: 0,
+    rowsWithIssues: 0,
     testersExcluded: 0,
     notes: {},
     files: [],

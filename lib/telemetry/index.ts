@@ -24,6 +24,7 @@ export function recordCollectionRun(summary: CollectionRunSummary): void {
     m.rawRowsWritten.add(summary.rawRows, collection);
     m.curatedRowsWritten.add(summary.curatedRows, collection);
     m.documentsQuarantined.add(summary.quarantined, collection);
+    m.rowsWithIssues.add(summary.rowsWithIssues, collection);
     m.testersExcluded.add(summary.testersExcluded, collection);
   }
   m.runDurationMs.record(Math.max(0, summary.durationMs), withOutcome);

@@ -17,6 +17,7 @@ export interface Instruments {
   documentsExtracted: Counter;
   rawRowsWritten: Counter;
   curatedRowsWritten: Counter;
+  rowsWithIssues: Counter;
   documentsQuarantined: Counter;
   testersExcluded: Counter;
   runDurationMs: Histogram;
@@ -58,6 +59,7 @@ function createInstruments(provider: MeterProvider): Instruments {
     documentsExtracted: counter(metricNames.documentsExtracted, "{document}", "Documents read from MongoDB in committed windows (testers already excluded)"),
     rawRowsWritten: counter(metricNames.rawRowsWritten, "{row}", "Lines written to raw/ JSONL in committed windows"),
     curatedRowsWritten: counter(metricNames.curatedRowsWritten, "{row}", "Rows written to curated/ Parquet in committed windows"),
+    rowsWithIssues: counter(metricNames.rowsWithIssues, "{row}", "Curated rows written with etl_issues (a field missing or mistyped, kept as null)"),
     documentsQuarantined: counter(metricNames.documentsQuarantined, "{document}", "Documents written to quarantine/ instead of curated/"),
     testersExcluded: counter(metricNames.testersExcluded, "{document}", "Tester or archived profiles' documents in the window, never extracted"),
     runDurationMs: meter.createHistogram(metricNames.runDurationMs, {

@@ -8,6 +8,7 @@ export const metricNames = {
   rawRowsWritten: "etl_raw_rows_written",
   curatedRowsWritten: "etl_curated_rows_written",
   documentsQuarantined: "etl_documents_quarantined",
+  rowsWithIssues: "etl_rows_with_issues",
   testersExcluded: "etl_testers_excluded",
   runDurationMs: "etl_run_duration_ms",
   watermarkLagSeconds: "etl_watermark_lag_seconds",

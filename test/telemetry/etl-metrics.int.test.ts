@@ -47,6 +47,8 @@ describe("metrics of a real ETL run, per collection", () => {
     expect(value(metricNames.documentsQuarantined, "messages")).toBe(data.brokenIds.messages!.length);
     expect(value(metricNames.curatedRowsWritten, "messages")).toBe(timed.length - (data.brokenIds.messages!.length - untimed));
     expect(value(metricNames.testersExcluded, "messages")).toBe(data.messages.filter(fromTesters).length);
+    // Mistyped or missing fields: kept as curated rows, counted here (the dataset's flawed documents).
+    expect(value(metricNames.rowsWithIssues, "messages")).toBe(data.flawedIds.messages!.length);
 
     const newest = Math.max(...timed.map((m) => (m.createdAt as Date).getTime()));
     expect(pointOf(points, metricNames.watermarkLagSeconds, { collection: "messages" })).toMatchObject({ count: 1, max: (now.getTime() - newest) / 1000 });
@@ -65,6 +67,7 @@ describe("metrics of a real ETL run, per collection", () => {
       expect(value(metricNames.curatedRowsWritten, c), c).toBe(summary.curatedRows);
       expect(value(metricNames.documentsQuarantined, c), c).toBe(summary.quarantined);
       expect(value(metricNames.testersExcluded, c), c).toBe(summary.testersExcluded);
+      expect(value(metricNames.rowsWithIssues, c), c).toBe(summary.rowsWithIssues);
       expect(pointOf(points, metricNames.runOutcome, { collection: c, outcome: "success" })?.value, c).toBe(1);
       expect(pointOf(points, metricNames.runDurationMs, { collection: c, outcome: "success" })?.count, c).toBe(1);
       expect(pointOf(points, metricNames.watermarkLagSeconds, { collection: c })?.max, c).toBe((now.getTime() - summary.watermark!.getTime()) / 1000);
