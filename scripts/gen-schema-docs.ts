@@ -4,7 +4,8 @@
  */
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { collections, curatedColumns, isPlacementColumn, type ColumnDef, type ColumnType } from "../lib/collections/index.js";
+import { changeFieldOf, collections, curatedColumns, isPlacementColumn, type ColumnDef, type ColumnType } from "../lib/collections/index.js";
+import { TOMBSTONE_FIELD } from "../lib/rewrite/raw-history.js";
 
 const parquetType: Record<ColumnType, string> = {
   string: "BYTE_ARRAY UTF8",
@@ -45,10 +46,30 @@ export function renderSchemaDocs(): string {
     "Files written before the column existed have no `etl_issues`; readers see null there.",
     "`npm run etl -- report` counts rows with issues per field.",
     "",
+    "## Raw history and tombstones",
+    "",
+    "`raw/{collection}/date=YYYY-MM-DD/*.jsonl` holds every version of a document the ETL has seen, once",
+    "per (`_id`, change time), as canonical Extended JSON, in the partition of its `createdAt` day at the",
+    "time. Curated holds, per `_id`, the newest line of its partition's raw files (ordered by the change",
+    "field; a document without it is unchanged since creation). A line whose only fields are `_id` and",
+    `\`${TOMBSTONE_FIELD}\` is a tombstone: the document left this partition as of \`version\`.`,
+    "",
+    "| field | type | meaning |",
+    "|---|---|---|",
+    "| `_id` | as in MongoDB | the document that left |",
+    `| \`${TOMBSTONE_FIELD}.reason\` | string | \`deleted\` (reconcile found it gone from MongoDB), \`moved\` (its createdAt moved to \`movedTo\`), \`excluded\` (in MongoDB, but no longer one the lake keeps) |`,
+    `| \`${TOMBSTONE_FIELD}.version\` | date | the change time it supersedes up to; a later version on this day revives the document |`,
+    `| \`${TOMBSTONE_FIELD}.at\` | date | when the ETL wrote it |`,
+    `| \`${TOMBSTONE_FIELD}.movedTo\` | string (YYYY-MM-DD) | the new day, for \`moved\` |`,
+    "",
+    "A tombstone wins a tie with the version it retires. Tester purges and erasures do not leave",
+    "tombstones: they remove the person's lines from every zone (audited in the `etlaudit` table).",
+    "Readers of raw who want the current state: newest line per `_id`, skip tombstones.",
+    "",
   ];
   for (const spec of collections) {
     out.push(`## ${spec.name}`, "", spec.description + ".", "");
-    out.push(`Tester rule: \`${spec.testerRule}\`.`, "");
+    out.push(`Tester rule: \`${spec.testerRule}\`. Change field: \`${changeFieldOf(spec)}\`.`, "");
     out.push("| column | type | source field | required | description |", "|---|---|---|---|---|");
     for (const c of curatedColumns(spec)) {
       out.push(`| ${c.name} | ${parquetType[c.type]} | ${c.source ? `\`${c.source}\`` : "derived"} | ${requirement(c)} | ${c.description} |`);
