@@ -1,10 +1,12 @@
 import type { WriteStream } from "node:fs";
-import parquet from "@dsnp/parquetjs";
+// parquetjs's writer modules, not its index: the index also loads the reader and the AWS S3 SDK.
 import parquetTypes from "@dsnp/parquetjs/dist/lib/types.js";
+import { ParquetWriter } from "@dsnp/parquetjs/dist/lib/writer.js";
+import type { ParquetSchema } from "@dsnp/parquetjs/dist/lib/schema.js";
 import type { CuratedRow } from "../transform/curated-row.js";
 
-type Schema = InstanceType<typeof parquet.ParquetSchema>;
-type Writer = Awaited<ReturnType<typeof parquet.ParquetWriter.openStream>>;
+type Schema = ParquetSchema;
+type Writer = ParquetWriter;
 
 interface ColumnBuffer {
   dlevels: number[];
@@ -59,7 +61,7 @@ export class FlatParquetWriter {
   }
 
   static async openStream(schema: Schema, stream: NodeJS.WritableStream, options: { rowGroupSize: number; pageSize?: number }): Promise<FlatParquetWriter> {
-    const writer = await parquet.ParquetWriter.openStream(schema, stream as unknown as WriteStream, options);
+    const writer = await ParquetWriter.openStream(schema, stream as unknown as WriteStream, options);
     const pageSize = options.pageSize ?? (writer.envelopeWriter as unknown as { pageSize: number }).pageSize;
     if (options.pageSize !== undefined) writer.setPageSize(options.pageSize);
     return new FlatParquetWriter(writer, schema, pageSize);

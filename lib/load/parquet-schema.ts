@@ -1,4 +1,5 @@
-import parquet from "@dsnp/parquetjs";
+// The schema module alone: the package index also loads its reader, which pulls in the AWS S3 SDK.
+import { ParquetSchema } from "@dsnp/parquetjs/dist/lib/schema.js";
 import { isPlacementColumn, type ColumnDef, type ColumnType } from "../collections/spec.js";
 
 // parquetjs types per curated type: timestamps as INT64 TIMESTAMP_MILLIS (UTC), ids and JSON as UTF8.
@@ -14,11 +15,11 @@ const parquetTypes: Record<ColumnType, string> = {
 
 export type Compression = "SNAPPY" | "GZIP";
 
-export function parquetSchema(columns: readonly ColumnDef[], compression: Compression): InstanceType<typeof parquet.ParquetSchema> {
+export function parquetSchema(columns: readonly ColumnDef[], compression: Compression): ParquetSchema {
   const fields: Record<string, { type: string; optional: boolean; compression: Compression }> = {};
   for (const column of columns) {
     // Only the placement columns are never null; a required field that is missing is a null plus an etl_issues entry.
     fields[column.name] = { type: parquetTypes[column.type], optional: !isPlacementColumn(column), compression };
   }
-  return new parquet.ParquetSchema(fields as never);
+  return new ParquetSchema(fields as never);
 }

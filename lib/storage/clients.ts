@@ -1,5 +1,5 @@
 import { TableClient } from "@azure/data-tables";
-import { DefaultAzureCredential, type TokenCredential } from "@azure/identity";
+import type { TokenCredential } from "@azure/identity";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { QueueClient } from "@azure/storage-queue";
 import type { Config } from "../config.js";
@@ -17,10 +17,25 @@ export interface StorageClients {
 
 let credential: TokenCredential | undefined;
 function azureCredential(config: Config): TokenCredential {
-  credential ??= new DefaultAzureCredential(
-    config.managedIdentityClientId ? { managedIdentityClientId: config.managedIdentityClientId } : {},
-  );
+  credential ??= deferredCredential(config.managedIdentityClientId);
   return credential;
+}
+
+/**
+ * DefaultAzureCredential, imported when the first token is asked for: the identity library is the
+ * heaviest import after the drivers, and with connection strings (local, CLI) no token ever is.
+ */
+function deferredCredential(managedIdentityClientId: string | undefined): TokenCredential {
+  let real: Promise<TokenCredential> | undefined;
+  return {
+    getToken: async (scopes, options) => {
+      real ??= import("@azure/identity").then(
+        ({ DefaultAzureCredential }) => new DefaultAzureCredential(managedIdentityClientId ? { managedIdentityClientId } : {}),
+      );
+      real.catch(() => (real = undefined));
+      return (await real).getToken(scopes, options);
+    },
+  };
 }
 
 // Azurite's well-known account is plain http; the SDK refuses table access over http by default.
