@@ -19,6 +19,18 @@ param location string = resourceGroup().location
 ])
 param hostingPlan string = 'FlexConsumption'
 
+// Measured with `npm run bench:etl -- --sizes 10000,50000,…` (Node 20, default V8 heap sizing): one
+// ETL worker peaks at about 300 MB RSS from a 50k-message window on (195 MB at 10k), so 2048 stays the
+// default; 512 needs the worker's heap capped (--max-old-space-size=128 measured 200 MB). See
+// docs/BENCHMARKS.md.
+@description('Flex Consumption instance memory in MB (billed per GB-second): 512 is a quarter of the cost of 2048. Ignored on ElasticPremium.')
+@allowed([
+  512
+  2048
+  4096
+])
+param flexInstanceMemoryMB int = 2048
+
 @minLength(1)
 @description('E-mail addresses that receive the ETL alerts (deploy.yml refuses an empty or malformed ALERT_EMAIL before it gets here).')
 param alertEmails string[]
@@ -111,7 +123,7 @@ var hosting = {
   }
   // Six hourly timers and a backfill queue: a few instances at most; Flex's floor is 40.
   maximumInstanceCount: isFlex ? 40 : 3
-  instanceMemoryMB: 2048
+  instanceMemoryMB: flexInstanceMemoryMB
   packageContainer: 'app-package'
   premiumPackageBlob: 'etl.zip'
 }
