@@ -52,6 +52,8 @@ function message(createdMs: number): Document {
     studentMessage: "How do enzymes lower the activation energy of a reaction, and what limits their rate?",
     aiResponse: "They stabilise the transition state and orient substrates; saturation of active sites limits the rate (Vmax).",
     model: "gpt-4o-mini",
+    // Which documents the benchmark updates, drawn once (one indexed-free scan per update, not an $in of thousands).
+    benchDraw: random(),
   };
 }
 
@@ -101,12 +103,10 @@ async function main() {
 
     // 1% of all documents across the days, and 5% of today's, get a rating.
     const changedAt = new Date(NOW.getTime() + 10 * 60_000);
-    const ids: unknown[] = [];
-    for await (const d of col.find({}, { projection: { _id: 1, createdAt: 1 } })) {
-      const today = (d.createdAt as Date).getTime() >= TODAY;
-      if (random() < (today ? 0.05 : 0.01)) ids.push(d._id);
-    }
-    await col.updateMany({ _id: { $in: ids } } as Document, { $set: { rating: 4, feedback: "up", updatedAt: changedAt } });
+    const set = { $set: { rating: 4, feedback: "up", updatedAt: changedAt } };
+    const before = await col.updateMany({ createdAt: { $lt: new Date(TODAY) }, benchDraw: { $lt: 0.01 } }, set);
+    const today = await col.updateMany({ createdAt: { $gte: new Date(TODAY) }, benchDraw: { $lt: 0.05 } }, set);
+    const ids = { length: before.modifiedCount + today.modifiedCount };
     const affectedDays = new Set<string>();
     for await (const d of col.find({ updatedAt: changedAt }, { projection: { createdAt: 1 } })) affectedDays.add(utcDay(d.createdAt as Date));
     console.log(`  updated ${ids.length} documents on ${affectedDays.size} days`);
