@@ -1,4 +1,3 @@
-import parquet from "@dsnp/parquetjs";
 import { ObjectId } from "mongodb";
 import type { LakeTarget } from "../load/partition-files.js";
 import { toJsonText } from "../transform/bson-values.js";
@@ -13,6 +12,7 @@ export function curatedId(id: unknown): string {
 /** How many rows carry each id across the given curated files (reads the id column only). */
 export async function curatedIdCounts(target: LakeTarget, blobNames: readonly string[]): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
+  const { default: parquet } = await import("@dsnp/parquetjs"); // the reader, only where ids are compared
   const container = target.lake.getContainerClient(target.containers.curated);
   for (const name of blobNames) {
     const buffer = await container.getBlobClient(name).downloadToBuffer();

@@ -5,4 +5,5 @@ export { applyDayChanges, type DayChanges, type DayChangeResult } from "./apply-
 export { purgeFlagged, exclusionRule, purgeKey, personDays, type PurgeSummary } from "./purge.js";
 export { removeFromPartition, lakeDays, personKey, personOf, type RemovalCounts, type RemovalInput } from "./person-rows.js";
 export { acceptErasure, runErasure, erasedIdVariants, erasureRequestSchema, UnknownPersonError, type ErasureRequest } from "./erasure.js";
-export { reconcile, driftTable, DEFAULT_RECONCILE_DAYS, type DayDrift, type ReconcileResult, type ReconcileOptions } from "./reconcile.js";
+// reconcile.ts is imported directly by its CLI command and timer: it loads parquetjs's reader, which
+// the hourly path does not need.
