@@ -40,7 +40,7 @@ const secretKeyNames = [
   "connection_?string", "mongodb_uri",
 ].join("|");
 /** A key, possibly prefixed (`AZURE_CLIENT_SECRET`, `lakeAccountKey`) or quoted. */
-const keyName = `[A-Za-z0-9_.-]*?(?:${secretKeyNames})`;
+const keyName = `[A-Za-z0-9_.-]{0,40}?(?:${secretKeyNames})`; // bounded prefix: no quadratic scan of long identifiers
 /** Query parameters that carry a credential in a URL (SAS `sig`, Functions `code`, OAuth tokens). */
 const secretParams = `sig|signature|code|key|token|access_token|id_token|refresh_token|client_secret|password|secret|apikey|api_key|x-functions-key|AWS_SESSION_TOKEN|tlsCertificateKeyFilePassword|proxyPassword`;
 
