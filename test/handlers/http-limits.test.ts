@@ -65,7 +65,8 @@ const backfillBody = fc.oneof(
 );
 const bodyText = fc.oneof(backfillBody.map((b) => JSON.stringify(b) ?? ""), fc.string({ maxLength: 500 }), fc.string({ maxLength: 5 }).map((s) => `{"collections":["${s.repeat(4_000)}"]}`));
 
-describe("HTTP functions under generated requests", () => {
+// Hundreds of generated requests per property: generous time on a busy machine (no timing is asserted).
+describe("HTTP functions under generated requests", { timeout: 120_000 }, () => {
   it("POST /api/backfill: every answer is a named, bounded 4xx, or validation passed", async () => {
     await fc.assert(fc.asyncProperty(bodyText, async (text) => expectNamedClientError(await answer(submit(post(text), invocation())))), { numRuns: 400 });
   });
