@@ -3,9 +3,19 @@ export type LakeZone = "raw" | "curated" | "quarantine";
 
 const extensions: Record<LakeZone, string> = { raw: "jsonl", curated: "parquet", quarantine: "jsonl" };
 
+const DAY_MS = 86_400_000;
+// The last day asked for, as [start, end) in ms: a window's documents come in createdAt order, so
+// nearly every call is the day before it and skips building an ISO string.
+let cached = { start: 0, end: 0, day: "" };
+
 /** UTC day of a timestamp, the partition a document lands in. */
 export function utcDay(date: Date): string {
-  return date.toISOString().slice(0, 10);
+  const t = date.getTime();
+  if (t >= cached.start && t < cached.end) return cached.day;
+  const day = date.toISOString().slice(0, 10); // throws on an invalid Date, as before
+  const start = t - (((t % DAY_MS) + DAY_MS) % DAY_MS);
+  cached = { start, end: start + DAY_MS, day };
+  return day;
 }
 
 /** `YYYYMMDD_HHMMSS` of a UTC instant. */
