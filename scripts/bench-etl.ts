@@ -8,6 +8,8 @@
  *   --runner R        compiled (default: the campus-etl bin built by tsc, like the Functions host's
  *                     code) | tsx (npm run etl)
  *   --profile DIR     also write a V8 CPU profile of each CLI run into DIR (node --cpu-prof)
+ *   --node-flags="…"  extra node flags for the CLI child (with =), e.g. a heap cap for 512 MB:
+ *                     "--max-old-space-size=128 --max-semi-space-size=4"
  *   --no-build        reuse dist/ as it is
  *
  * Every figure is one child process measured by the kernel (GNU time): CPU-s = user + system,
@@ -31,6 +33,7 @@ const { values } = parseArgs({
     sizes: { type: "string" },
     runner: { type: "string", default: "compiled" },
     profile: { type: "string" },
+    "node-flags": { type: "string", default: "" },
     "no-build": { type: "boolean", default: false },
   },
 });
@@ -71,7 +74,8 @@ interface CliRun extends ChildCost {
 async function runCli(stack: LocalStack, database: string, docs: number): Promise<CliRun> {
   const tag = database.replace(/[^a-z0-9]/g, "");
   const profile = values.profile ? ["--cpu-prof", "--cpu-prof-dir", resolve(values.profile), "--cpu-prof-name", `etl-${docs}.cpuprofile`] : [];
-  const cost = await measureNode([...profile, ...cliArgs(), "run", "--collection", "messages"], baseEnv(stackEnv(stack, { MONGODB_DATABASE: database, ...isolated(tag) })));
+  const flags = values["node-flags"].split(/\s+/).filter(Boolean);
+  const cost = await measureNode([...flags, ...profile, ...cliArgs(), "run", "--collection", "messages"], baseEnv(stackEnv(stack, { MONGODB_DATABASE: database, ...isolated(tag) })));
   const landed = (zone: string) => [...cost.stdout.matchAll(new RegExp(`${zone}: (\\d+) (?:rows|docs)`, "g"))].reduce((n, m) => n + Number(m[1]), 0);
   const run = { ...cost, raw: landed("raw"), curated: landed("curated") };
   if (run.raw !== docs) throw new Error(`the CLI wrote ${run.raw} raw lines for ${docs} documents:\n${cost.stdout.slice(-2000)}`);
@@ -120,7 +124,7 @@ async function compare(stack: LocalStack, messages: number, small: number) {
 }
 
 async function sizes(stack: LocalStack, list: number[]) {
-  console.log(`Flat-memory curve, CLI runner: ${runner}, ${stack.mongoKind}\n${"docs".padStart(9)} ${header.trimStart()}   seed s`);
+  console.log(`Flat-memory curve, CLI runner: ${runner}${values["node-flags"] ? ` ${values["node-flags"]}` : ""}, ${stack.mongoKind}\n${"docs".padStart(9)} ${header.trimStart()}   seed s`);
   for (const n of list) {
     const database = `bench_${n}`;
     const seeded = await seedMessages(stack.mongoUri, database, n);
