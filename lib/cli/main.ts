@@ -3,7 +3,7 @@ import { ConfigError } from "../config.js";
 import { errorText } from "../telemetry/error-text.js";
 import { redactSecrets } from "../telemetry/redact.js";
 import { createSession } from "./context.js";
-import { NotAvailableError, UsageError } from "./errors.js";
+import { UsageError } from "./errors.js";
 import { exitCodes, processIo, type CliIo } from "./io.js";
 import { buildProgram } from "./program.js";
 
@@ -20,7 +20,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     // commander has already printed its own message ("error: unknown option '--x'").
     if (err instanceof CommanderError) return err.exitCode === 0 ? exitCodes.ok : exitCodes.unusable;
     if (err instanceof ConfigError) io.err(`${err.message}\n`);
-    else if (err instanceof UsageError || err instanceof NotAvailableError) io.err(`error: ${redactSecrets(err.message)}\n`);
+    else if (err instanceof UsageError) io.err(`error: ${redactSecrets(err.message)}\n`);
     else io.err(`ETL failed: ${errorText(err)}\n`);
     return exitCodes.unusable;
   }

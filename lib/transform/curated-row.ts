@@ -127,13 +127,18 @@ export function toCuratedRow(spec: CollectionSpec, doc: Document, runId: string)
 /** A row, or the reason the document goes to quarantine instead. */
 export type Curation = TransformResult | { rejected: string };
 
-/** toCuratedRow with a placement failure returned as a rejection; any other error still throws. */
+/**
+ * toCuratedRow with every failure of this one document returned as a rejection, so one document
+ * never stops a collection: a placement failure with its reason, anything else (a value that cannot
+ * be read or serialised, a scoring failure) as "cannot be read" with the error's name only: its
+ * message could quote the document.
+ */
 export function curate(spec: CollectionSpec, doc: Document, runId: string): Curation {
   try {
     return toCuratedRow(spec, doc, runId);
   } catch (err) {
     if (err instanceof TransformError) return { rejected: err.message };
-    throw err;
+    return { rejected: `cannot be read: ${err instanceof Error ? err.name : typeof err} while transforming (the document is in this line)` };
   }
 }
 

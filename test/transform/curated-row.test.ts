@@ -101,6 +101,23 @@ describe("toCuratedRow", () => {
   });
 });
 
+describe("curate", () => {
+  it("quarantines a document whose transform throws, naming only the error type, instead of failing the run", () => {
+    const exploding = defineCollection({
+      ...spec,
+      derivation: {
+        columns: [{ name: "score2", type: "double", description: "" }],
+        derive: () => {
+          throw new RangeError("student text: my secret essay");
+        },
+      },
+    });
+    const curation = curate(exploding, { _id: id, createdAt, kind: "k" }, "r");
+    expect(curation).toEqual({ rejected: "cannot be read: RangeError while transforming (the document is in this line)" });
+    expect(JSON.stringify(curation)).not.toContain("essay");
+  });
+});
+
 describe("toRawLine", () => {
   it("is lossless for ObjectId, Date, Decimal128, Long, Int32, Double and Binary", () => {
     const doc = {
