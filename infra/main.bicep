@@ -19,9 +19,9 @@ param location string = resourceGroup().location
 ])
 param hostingPlan string = 'FlexConsumption'
 
-// Measured with `npm run bench:etl -- --sizes 10000,50000,…` (Node 20, default V8 heap sizing): one
-// ETL worker peaks at about 300 MB RSS from a 50k-message window on (195 MB at 10k), so 2048 stays the
-// default, to 343 MB at 200k; 512 needs the worker's heap capped (languageWorkers__node__arguments =
+// Measured with `npm run bench:etl -- --sizes …` (Node 20, default V8 heap sizing): one ETL worker
+// peaks at 195 MB RSS over a 10k-message window, ~300 MB at 50k and 343 MB at 200k, so 2048 stays
+// the default. 512 needs the worker's heap capped (languageWorkers__node__arguments =
 // "--max-old-space-size=128 --max-semi-space-size=4": 140-162 MB, flat from 10k to 100k, ~30 % more
 // CPU). See docs/BENCHMARKS.md.
 @description('Flex Consumption instance memory in MB (billed per GB-second): 512 is a quarter of the cost of 2048. Ignored on ElasticPremium.')
