@@ -27,8 +27,12 @@ export const qualityColumns: readonly ColumnDef[] = [
   { name: "quality_version", type: "string", description: "Scoring method version (QUALITY_VERSION)" },
 ];
 
+// One frozen set of nulls shared by every unscored message (a quarter of them are system chatter):
+// callers only read derived values, and this costs no allocation per document.
+const NULLS: Readonly<Record<string, null>> = Object.freeze(Object.fromEntries(qualityColumns.map((c) => [c.name, null])));
+
 function nulls(): Record<string, null> {
-  return Object.fromEntries(qualityColumns.map((c) => [c.name, null]));
+  return NULLS;
 }
 
 export function isScoredCategory(category: unknown): boolean {
