@@ -50,6 +50,9 @@ const envSchema = z
     ETL_LEASE_SECONDS: z.coerce.number().int().min(15).max(60).default(60),
     ETL_LEASE_WAIT_SECONDS: durationSeconds(0),
     ETL_PARQUET_COMPRESSION: z.enum(["SNAPPY", "GZIP"]).default("SNAPPY"),
+    // A window stops at whichever bound comes first and commits what it has (a checkpoint).
+    ETL_WINDOW_MAX_DOCS: z.coerce.number().int().min(1).default(500_000),
+    ETL_WINDOW_MAX_SECONDS: durationSeconds(900),
 
     BACKFILL_EARLIEST_DAY: earliestDaySchema,
     HEALTH_MAX_LAG_MINUTES: z.coerce.number().int().min(1).default(120),
@@ -95,6 +98,9 @@ export interface Config {
     batchSize: number;
     leaseSeconds: number;
     leaseWaitMs: number;
+    /** Bounds of one window: documents, and milliseconds of extraction. */
+    windowMaxDocs: number;
+    windowMaxMs: number;
     parquetCompression: "SNAPPY" | "GZIP";
   };
   health: { maxLagMinutes: number };
@@ -151,6 +157,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       leaseSeconds: e.ETL_LEASE_SECONDS,
       leaseWaitMs: e.ETL_LEASE_WAIT_SECONDS * 1000,
       parquetCompression: e.ETL_PARQUET_COMPRESSION,
+      windowMaxDocs: e.ETL_WINDOW_MAX_DOCS,
+      windowMaxMs: e.ETL_WINDOW_MAX_SECONDS * 1000,
     },
     health: { maxLagMinutes: e.HEALTH_MAX_LAG_MINUTES },
     backfill: { earliestDay: e.BACKFILL_EARLIEST_DAY },

@@ -26,8 +26,10 @@ function isAhead(state: WatermarkState, settled: Date): boolean {
 /**
  * A full backfill rebuilds what committed windows own (keys <= the watermark) and leaves the rest
  * to the hourly runs, so every selected collection needs a sound watermark first:
- * - none yet (a new collection, or a deleted row): initialise it at the newest settled document, so
- *   the backfill owns history and the hourly run continues after it instead of re-reading 90 days;
+ * - no row yet: refused, only the first hourly run creates it; with `repairWatermark` (recovering a
+ *   lost row) it is created here. A row whose windows held no document yet is initialised at the
+ *   newest settled document, so the backfill owns history and the hourly run continues after it
+ *   instead of re-reading 90 days;
  * - ahead of the data (after `now - settleDelay`): refused unless `repairWatermark`, which moves it
  *   back to the newest settled document and adds the days up to its old position to the job (their
  *   files hold documents the hourly runs will now extract again);
@@ -45,6 +47,12 @@ export async function prepareWatermarks(ctx: EtlContext, collections: string[], 
     const c = state.collection;
     if (!state.last && state.pending) {
       problems.push(`${c}: its first hourly window (${state.pending.runId}) has not committed yet; let the hourly run finish or replay it, then submit again`);
+    } else if (state.etag === undefined && !repair) {
+      // Only the hourly path creates a watermark: its first window loads the lookback itself.
+      problems.push(
+        `${c}: no committed watermark yet; its first hourly run creates it (loading the last ${ctx.config.etl.initialLookbackDays} days). ` +
+          "Submit after that run; use repairWatermark: true (CLI --repair-watermark) only to recover a lost watermark row",
+      );
     } else if (isAhead(state, settled) && !repair) {
       problems.push(
         `${c}: watermark (${iso(state.last?.createdAt) ?? "none"}, window up to ${iso(state.windowUpper)}) is ahead of the data, ` +
@@ -90,7 +98,8 @@ async function changeWatermark(ctx: EtlContext, store: WatermarkStore, db: Db, c
   const lastAhead = state.last !== undefined && state.last.createdAt > settled;
   if (!initialize && !repair) throw new BackfillConflictError([`${c}: watermark changed while submitting; submit again`]);
   const newest = initialize || lastAhead ? await newestSettledKey(db, c, settled) : state.last;
-  const windowUpper = state.windowUpper && state.windowUpper <= settled ? state.windowUpper : settled;
+  // Initialising hands the backfill everything settled, untimed documents included.
+  const windowUpper = !initialize && state.windowUpper && state.windowUpper <= settled ? state.windowUpper : settled;
   await store.write(state, { collection: c, last: newest, windowUpper });
 
   const extraDays = lastAhead && state.last ? daysBetween(newest?.createdAt ?? settled, state.last.createdAt) : [];

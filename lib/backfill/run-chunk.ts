@@ -143,6 +143,11 @@ async function rebuildPartition(
     lake: storage.lake,
     containers: { raw: config.containers.raw, curated: config.containers.curated, quarantine: config.containers.quarantine },
     compression: config.etl.parquetCompression,
+    // A retry replaces the chunk's own files, and nothing lands or is deleted once the lock is gone.
+    commitMode: "replace",
+    fence: () => {
+      if (!lockHeld()) throw new Error(`Lost the lock on ${chunk.collection} ${chunk.day}; stopped writing, the chunk is retried`);
+    },
   };
   const watermarks = new WatermarkStore(storage.table(config.tables.watermarks));
   const snapshot = await snapshotPartition(
@@ -196,11 +201,11 @@ async function rebuildPartition(
       for (const f of result.written) {
         log.info(`  ${f.zone}: ${f.count} ${f.zone === "curated" ? "rows" : "docs"} → ${f.path}`, { partition: chunk.day });
       }
-      crashpoint("backfill-written");
+      await crashpoint("backfill-written", `${chunk.collection} ${chunk.day}`);
       await attempt.hooks?.afterWrite?.(chunk);
       if (!lockHeld()) throw new Error(`Lost the lock on ${chunk.collection} ${chunk.day} while writing; superseded files left for the retry`);
     },
   });
-  crashpoint("backfill-retired");
+  await crashpoint("backfill-retired", `${chunk.collection} ${chunk.day}`);
   return result;
 }

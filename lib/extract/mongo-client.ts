@@ -1,5 +1,6 @@
 import { MongoClient } from "mongodb";
 import type { Config } from "../config.js";
+import { ferretDbV1TypeAliases, limitTypeAliases } from "./id-order.js";
 import { mongoHosts, registerConnectionSecrets } from "../telemetry/redact.js";
 import { errorText } from "../telemetry/error-text.js";
 
@@ -14,6 +15,10 @@ export function getMongoClient(config: Config): Promise<MongoClient> {
     const timeout = /[?&]serverSelectionTimeoutMS=/i.test(config.mongo.uri) ? {} : { serverSelectionTimeoutMS: 15_000 };
     client = new MongoClient(config.mongo.uri, { appName: "campus-analytics-etl", retryReads: true, ...timeout })
       .connect()
+      .then(async (connected) => {
+        await adaptToServer(connected);
+        return connected;
+      })
       .catch((err: unknown) => {
         clients.delete(config.mongo.uri);
         throw new Error(`MongoDB connection failed (${redactedHost(config.mongo.uri)}): ${errorText(err)}. ` +
@@ -22,6 +27,12 @@ export function getMongoClient(config: Config): Promise<MongoClient> {
     clients.set(config.mongo.uri, client);
   }
   return client;
+}
+
+/** FerretDB speaks the wire protocol but not every `$type` alias (lib/extract/id-order.ts). */
+async function adaptToServer(client: MongoClient): Promise<void> {
+  const info = await client.db("admin").command({ buildInfo: 1 });
+  limitTypeAliases(typeof info.ferretdbVersion === "string" ? ferretDbV1TypeAliases : undefined);
 }
 
 export async function closeMongoClients(): Promise<void> {

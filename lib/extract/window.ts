@@ -1,4 +1,5 @@
 import { ObjectId, type Document, type Filter } from "mongodb";
+import { idAfter } from "./id-order.js";
 
 /** Position of a document in extraction order: (createdAt, _id). */
 export interface DocKey {
@@ -14,28 +15,9 @@ export interface ExtractWindow {
 
 export const extractionSort = { createdAt: 1, _id: 1 } as const;
 
-/**
- * BSON sort order of the _id types we meet. `_id > x` only matches values of x's own type, so ties
- * on createdAt must also take every _id of a type that sorts after x's.
- */
-const typesAfter: Record<string, string[]> = {
-  number: ["string", "object", "binData", "objectId", "bool", "date"],
-  string: ["object", "binData", "objectId", "bool", "date"],
-  objectId: ["bool", "date"],
-};
-
-function bsonTypeOf(id: unknown): keyof typeof typesAfter | undefined {
-  if (id instanceof ObjectId) return "objectId";
-  if (typeof id === "string") return "string";
-  if (typeof id === "number") return "number";
-  return undefined;
-}
-
+/** `_id` after the watermark's, in MongoDB's order over every BSON type (lib/extract/id-order.ts). */
 export function tieBreakFilter(id: unknown): Filter<Document> {
-  const type = bsonTypeOf(id);
-  if (!type) throw new Error(`Unsupported _id type in watermark: ${typeof id}; expected ObjectId, string or number`);
-  const later = typesAfter[type]!;
-  return { $or: [{ _id: { $gt: id } }, { _id: { $type: later } }] } as Filter<Document>;
+  return idAfter(id);
 }
 
 /** Filter for the window, plus `extra` (tester exclusion) ANDed in. */
@@ -50,18 +32,23 @@ export function windowFilter(window: ExtractWindow, extra?: Filter<Document>): F
   return { $and: clauses };
 }
 
+/** createdAt missing or not a date: the watermark cannot place the document. */
+export const untimedCreatedAt: Filter<Document> = { createdAt: { $not: { $type: "date" } } };
+
 /**
- * Documents whose createdAt is missing or not a date cannot be placed by the watermark. They are
- * found by the creation second in their ObjectId instead: second s belongs to the window whose
- * upper bound second is >= s, so each such document is quarantined by exactly one window.
+ * Documents the watermark cannot place, in one query served by the `(createdAt, _id)` index range
+ * outside the date bracket (only untimed documents are examined, never the window's others):
+ * - with an ObjectId `_id`: by the creation second in it. Second s belongs to the window whose
+ *   upper bound second is >= s, so each is quarantined by exactly one window;
+ * - with any other `_id`: no time at all. Every window sees them; each is written once under a
+ *   name derived from its `_id` (lib/load/untimed-files.ts), so seeing it again writes nothing.
  */
 export function untimedFilter(previousUpper: Date, upper: Date, extra?: Filter<Document>): Filter<Document> {
   const fromSecond = Math.floor(previousUpper.getTime() / 1000) + 1;
   const toSecond = Math.floor(upper.getTime() / 1000) + 1;
-  const clauses: Filter<Document>[] = [
-    { $or: [{ createdAt: { $exists: false } }, { createdAt: { $not: { $type: "date" } } }] },
-    { _id: { $gte: ObjectId.createFromTime(fromSecond), $lt: ObjectId.createFromTime(toSecond) } },
-  ];
+  const byId: Filter<Document>[] = [{ _id: { $not: { $type: "objectId" } } }];
+  if (toSecond > fromSecond) byId.unshift({ _id: { $gte: ObjectId.createFromTime(fromSecond), $lt: ObjectId.createFromTime(toSecond) } });
+  const clauses: Filter<Document>[] = [untimedCreatedAt, byId.length === 1 ? byId[0]! : { $or: byId }];
   if (extra) clauses.push(extra);
   return { $and: clauses };
 }

@@ -1,5 +1,5 @@
 import { PassThrough } from "node:stream";
-import type { BlockBlobClient } from "@azure/storage-blob";
+import { RestError, type BlobRequestConditions, type BlockBlobClient } from "@azure/storage-blob";
 
 /**
  * A streaming block-blob upload. Blocks are staged as data arrives and committed in one
@@ -17,11 +17,43 @@ export interface StreamingUpload {
 
 const BUFFER_BYTES = 4 * 1024 * 1024;
 
-export function startUpload(blob: BlockBlobClient, contentType: string): StreamingUpload {
+/**
+ * How a commit is fenced: `create` lands only if no blob has the name (ifNoneMatch *); `replace`
+ * lands only over the exact version the writer looked at (ifMatch its ETag, or create when there
+ * was none). A writer that lost its lease therefore never replaces a file another writer landed.
+ */
+export type CommitMode = "create" | "replace";
+
+export class FencedCommitError extends Error {
+  constructor(blobName: string, cause: unknown) {
+    super(`${blobName} changed under this writer (another run landed it); not overwritten: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = "FencedCommitError";
+  }
+}
+
+export async function commitConditions(blob: BlockBlobClient, mode: CommitMode): Promise<BlobRequestConditions> {
+  if (mode === "create") return { ifNoneMatch: "*" };
+  try {
+    const { etag } = await blob.getProperties();
+    return etag ? { ifMatch: etag } : { ifNoneMatch: "*" };
+  } catch (err) {
+    if (err instanceof RestError && err.statusCode === 404) return { ifNoneMatch: "*" };
+    throw err;
+  }
+}
+
+export function isConditionFailure(err: unknown): boolean {
+  return err instanceof RestError && (err.statusCode === 409 || err.statusCode === 412);
+}
+
+export function startUpload(blob: BlockBlobClient, contentType: string, conditions: BlobRequestConditions = {}): StreamingUpload {
   const stream = new PassThrough({ highWaterMark: BUFFER_BYTES });
   const done = blob
-    .uploadStream(stream, BUFFER_BYTES, 2, { blobHTTPHeaders: { blobContentType: contentType } })
-    .then(() => undefined);
+    .uploadStream(stream, BUFFER_BYTES, 2, { blobHTTPHeaders: { blobContentType: contentType }, conditions })
+    .then(() => undefined)
+    .catch((err: unknown) => {
+      throw isConditionFailure(err) ? new FencedCommitError(blob.name, err) : err;
+    });
   // Surface upload failures at finish(); avoid an unhandled rejection meanwhile.
   done.catch(() => undefined);
   return {

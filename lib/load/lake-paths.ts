@@ -1,3 +1,5 @@
+import { randomBytes } from "node:crypto";
+
 /** Lake layout (DESIGN.md): {container}/{collection}/date=YYYY-MM-DD/{collection}_{fileId}.{ext}. */
 export type LakeZone = "raw" | "curated" | "quarantine";
 
@@ -22,6 +24,15 @@ export function utcDay(date: Date): string {
 export function formatRunId(date: Date): string {
   const iso = date.toISOString();
   return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}_${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}`;
+}
+
+/**
+ * Id of a fresh hourly window: its start second plus 6 random hex digits, so two windows that start
+ * in the same second (a manual run at the top of the hour, a `--now` replay) never share blob names.
+ * A replay of a pending window keeps the id recorded with it.
+ */
+export function newWindowId(now: Date, random: string = randomBytes(3).toString("hex")): string {
+  return `${formatRunId(now)}_${random}`;
 }
 
 export function partitionPrefix(collection: string, day: string): string {

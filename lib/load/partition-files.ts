@@ -3,7 +3,7 @@ import { BSON, type Document } from "mongodb";
 import { curatedColumns, type CollectionSpec } from "../collections/spec.js";
 import type { CuratedRow } from "../transform/curated-row.js";
 import { toRawLine } from "../transform/bson-values.js";
-import { startUpload, type StreamingUpload } from "./blob-upload.js";
+import { commitConditions, startUpload, type CommitMode, type StreamingUpload } from "./blob-upload.js";
 import { displayPath, lakeBlobName, type LakeZone } from "./lake-paths.js";
 import { FlatParquetWriter } from "./parquet-rows.js";
 import { parquetSchema, type Compression } from "./parquet-schema.js";
@@ -12,6 +12,10 @@ export interface LakeTarget {
   lake: BlobServiceClient;
   containers: Record<LakeZone, string>;
   compression: Compression;
+  /** How commits are fenced (default `create`: fresh names only). */
+  commitMode?: CommitMode;
+  /** Throws when the writer may no longer write (its lease is gone); asked before every commit. */
+  fence?: () => void;
 }
 
 export interface FileWritten {
@@ -44,27 +48,24 @@ export class PartitionFiles {
     return lakeBlobName(zone, this.spec.name, this.day, this.fileId);
   }
 
-  private open(zone: LakeZone, contentType: string): StreamingUpload {
+  private async open(zone: LakeZone, contentType: string): Promise<StreamingUpload> {
     const container = this.target.lake.getContainerClient(this.target.containers[zone]);
-    return startUpload(container.getBlockBlobClient(this.blobName(zone)), contentType);
+    const blob = container.getBlockBlobClient(this.blobName(zone));
+    return startUpload(blob, contentType, await commitConditions(blob, this.target.commitMode ?? "create"));
   }
 
   async writeRaw(doc: Document): Promise<void> {
-    this.raw ??= { upload: this.open("raw", "application/x-ndjson"), count: 0, lines: [], bytes: 0 };
-    const line = toRawLine(doc) + "\n";
+    await this.writeRawLine(toRawLine(doc));
+  }
+
+  /** A document already serialised by toRawLine, or a line kept verbatim from an earlier file. */
+  async writeRawLine(text: string): Promise<void> {
+    this.raw ??= { upload: await this.open("raw", "application/x-ndjson"), count: 0, lines: [], bytes: 0 };
+    const line = text + "\n";
     this.raw.lines.push(line);
     this.raw.bytes += line.length;
     this.raw.count++;
     // Lines go to the upload in ~256 KB slices: one stream write per slice, not per document.
-    if (this.raw.bytes >= RAW_SLICE_CHARS) await this.flushRaw();
-  }
-
-  /** A raw line kept verbatim from an earlier file (a rewrite that drops other lines). */
-  async writeRawLine(line: string): Promise<void> {
-    this.raw ??= { upload: this.open("raw", "application/x-ndjson"), count: 0, lines: [], bytes: 0 };
-    this.raw.lines.push(line + "\n");
-    this.raw.bytes += line.length + 1;
-    this.raw.count++;
     if (this.raw.bytes >= RAW_SLICE_CHARS) await this.flushRaw();
   }
 
@@ -78,7 +79,7 @@ export class PartitionFiles {
 
   async writeCurated(row: CuratedRow): Promise<void> {
     if (!this.curated) {
-      const upload = this.open("curated", "application/vnd.apache.parquet");
+      const upload = await this.open("curated", "application/vnd.apache.parquet");
       const schema = parquetSchema(curatedColumns(this.spec), this.target.compression);
       const writer = await FlatParquetWriter.openStream(schema, upload.stream, { rowGroupSize: 5000 });
       this.curated = { upload, writer, count: 0 };
@@ -88,14 +89,14 @@ export class PartitionFiles {
   }
 
   async writeQuarantine(doc: Document, reason: string): Promise<void> {
-    this.quarantine ??= { upload: this.open("quarantine", "application/x-ndjson"), count: 0 };
-    const line = BSON.EJSON.stringify({ reason, collection: this.spec.name, fileId: this.fileId, doc }, { relaxed: false });
+    this.quarantine ??= { upload: await this.open("quarantine", "application/x-ndjson"), count: 0 };
+    const line = quarantineLine(this.spec.name, this.fileId, doc, reason);
     await this.quarantine.upload.write(line + "\n");
     this.quarantine.count++;
   }
 
   async writeQuarantineLine(line: string): Promise<void> {
-    this.quarantine ??= { upload: this.open("quarantine", "application/x-ndjson"), count: 0 };
+    this.quarantine ??= { upload: await this.open("quarantine", "application/x-ndjson"), count: 0 };
     await this.quarantine.upload.write(line + "\n");
     this.quarantine.count++;
   }
@@ -107,6 +108,7 @@ export class PartitionFiles {
       const blobName = this.blobName(zone);
       written.push({ zone, container: this.target.containers[zone], blobName, path: displayPath(zone, blobName), count });
     };
+    this.target.fence?.();
     await this.flushRaw();
     if (this.curated) await this.curated.writer.close(); // writes the footer and ends the stream
     await Promise.all([
@@ -122,5 +124,18 @@ export class PartitionFiles {
 
   async abort(error: Error): Promise<void> {
     await Promise.all([this.raw?.upload.abort(error), this.curated?.upload.abort(error), this.quarantine?.upload.abort(error)]);
+  }
+}
+
+/**
+ * One quarantine line: the document in canonical Extended JSON with the reason. A document that
+ * cannot be serialised at all keeps its _id and the serialiser's complaint, so it is still counted.
+ */
+export function quarantineLine(collection: string, fileId: string, doc: Document, reason: string): string {
+  try {
+    return BSON.EJSON.stringify({ reason, collection, fileId, doc }, { relaxed: false });
+  } catch (err) {
+    const unreadable = err instanceof Error ? err.message : String(err);
+    return BSON.EJSON.stringify({ reason, collection, fileId, doc: { _id: doc._id }, unreadable }, { relaxed: false });
   }
 }

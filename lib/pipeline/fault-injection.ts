@@ -1,6 +1,9 @@
 /**
  * Named points where the crash-safety tests kill the process (SIGKILL, no cleanup), set through
  * ETL_FAULT_CRASH_AT=<point>[:<nth hit>]. Unset in production, where this is one env lookup.
+ * The fault-schedule simulation (test/simulation/) runs many writers in one process instead: it
+ * installs a hook that may freeze the caller for good (a killed process) or hold it while other
+ * writers run (a paused one), so call sites await it.
  */
 export type CrashPoint =
   | "after-claim"
@@ -20,9 +23,27 @@ export type CrashPoint =
   | "purge-written"
   | "purge-before-commit";
 
+export const crashPoints: readonly CrashPoint[] = ["after-claim", "doc-written", "partition-closed", "before-commit", "after-commit", "backfill-written", "backfill-retired"];
+
+/** Which writer reached the point: the simulation tells concurrent writers apart by it. */
+export interface CrashSite {
+  point: CrashPoint;
+  /** Collection (hourly) or `collection day` (backfill chunk). */
+  writer: string;
+}
+
+type CrashHook = (site: CrashSite) => Promise<void> | void;
+let hook: CrashHook | undefined;
+
+/** In-process fault injection (the simulation); undefined removes it. */
+export function setCrashHook(fn: CrashHook | undefined): void {
+  hook = fn;
+}
+
 const hits = new Map<string, number>();
 
-export function crashpoint(point: CrashPoint): void {
+export function crashpoint(point: CrashPoint, writer = ""): Promise<void> | void {
+  if (hook) return hook({ point, writer });
   const setting = process.env.ETL_FAULT_CRASH_AT;
   if (!setting) return;
   const [name, nth = "1"] = setting.split(":");

@@ -1,7 +1,7 @@
 import { collections as allCollections, type CollectionSpec } from "../collections/index.js";
 import { loadTesterExclusion, type TesterExclusion } from "../extract/testers.js";
 import type { Logger } from "../log.js";
-import { formatRunId } from "../load/lake-paths.js";
+import { newWindowId } from "../load/lake-paths.js";
 import { RunHistory } from "../state/run-history.js";
 import { WatermarkStore } from "../state/watermarks.js";
 import { recordCollectionRun } from "../telemetry/index.js";
@@ -34,7 +34,7 @@ export interface EtlRunResult {
 export async function runEtl(ctx: EtlContext, options: EtlRunOptions = {}): Promise<EtlRunResult> {
   const now = options.now ?? new Date();
   const specs = options.collections ?? allCollections;
-  const runId = formatRunId(now);
+  const runId = newWindowId(now);
   // Run-level lines name every collection of the run (one, for the hourly timers).
   const log = ctx.log.child({ runId, collection: specs.map((s) => s.name).join(",") });
   log.info(`ETL run: ${runId}${options.dryRun ? " (dry run: nothing is written)" : ""}`);
@@ -61,7 +61,7 @@ export async function runEtl(ctx: EtlContext, options: EtlRunOptions = {}): Prom
   log.info(`Excluding ${exclusion.profileIds.length} tester/archived profiles`);
 
   for (const spec of specs) {
-    const summary = await reportRun(ctx, log, await runCollection({ ...ctx, log }, spec, { now, dryRun: options.dryRun, exclusion }));
+    const summary = await reportRun(ctx, log, await runCollection({ ...ctx, log }, spec, { now, dryRun: options.dryRun, exclusion, runId }));
     summaries.push(summary);
     // Changes after creation, once the insert window committed (lib/changes): same lease, same cycle.
     if (!options.dryRun && summary.outcome === "success") {

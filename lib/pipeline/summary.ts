@@ -22,6 +22,10 @@ export interface CollectionRunSummary {
   /** Counted reasons for null derived values (e.g. unscorable messages). */
   notes: Record<string, number>;
   files: FileWritten[];
+  /** False when the window stopped at its bound (a checkpoint): a backlog remains for the next run. */
+  caughtUp: boolean;
+  /** Documents dated after the window's upper bound (future createdAt), left for a later window. */
+  heldBack: number;
   /** createdAt of the watermark after the run. */
   watermark?: Date;
   startedAt: Date;
@@ -42,6 +46,8 @@ export function emptySummary(collection: string, runId: string, startedAt: Date,
     quarantined: 0,
     rowsWithIssues: 0,
     testersExcluded: 0,
+    caughtUp: true,
+    heldBack: 0,
     notes: {},
     files: [],
     startedAt,

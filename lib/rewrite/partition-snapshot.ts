@@ -35,6 +35,7 @@ export class WatermarkMovingError extends Error {
 }
 
 const MAX_LISTINGS = 5;
+const UNTIMED_FILE = /_untimed_[0-9a-f]{24}\.jsonl$/;
 
 export interface SnapshotHooks {
   /** Test seam: runs between the listing and the second watermark read (the race window). */
@@ -81,6 +82,7 @@ export async function snapshotPartition(
     const inFlight: string[] = [];
     zones.forEach((zone, i) => {
       for (const name of listed[i]!) {
+        if (UNTIMED_FILE.test(name)) continue; // one per timeless document, owned by no day (lib/load/untimed-files.ts)
         if (inFlightNames.has(name)) inFlight.push(`${zone}/${name}`);
         else committed[zone].push(name);
       }

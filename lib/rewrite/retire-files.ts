@@ -16,6 +16,7 @@ export async function retireSuperseded(
 ): Promise<string[]> {
   const keep = new Set(written.map((f) => `${f.zone}/${f.blobName}`));
   const doomed = zones.flatMap((zone) => snapshot.committed[zone].filter((name) => !keep.has(`${zone}/${name}`)).map((name) => ({ zone, name })));
+  target.fence?.();
   await Promise.all(
     doomed.map(({ zone, name }) => target.lake.getContainerClient(target.containers[zone]).getBlobClient(name).deleteIfExists()),
   );

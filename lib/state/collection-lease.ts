@@ -5,9 +5,22 @@ import { RestError, type BlobLeaseClient, type ContainerClient } from "@azure/st
  * the run works; if the process dies it expires after `leaseSeconds` and the next run takes over.
  */
 export interface HeldLease {
-  /** False once a renewal failed: the run must not commit. */
+  /**
+   * True only while this process can prove the lease is still its own: no renewal has failed,
+   * and the last successful renewal was requested recently enough that the lease cannot have
+   * expired at the service before the next storage call (bounded by `callBoundMs`) completes.
+   */
   readonly held: boolean;
+  /** Throws (LeaseLostError) unless `held`: asked before every commit and delete. */
+  assertHeld(): void;
   release(): Promise<void>;
+}
+
+export class LeaseLostError extends Error {
+  constructor(name: string) {
+    super(`Lost the lease on ${name} (a renewal failed or hung); stopped writing, nothing more is committed; the next run replays`);
+    this.name = "LeaseLostError";
+  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -16,12 +29,33 @@ function isLeaseConflict(err: unknown): boolean {
   return err instanceof RestError && err.statusCode === 409;
 }
 
+export interface LeaseOptions {
+  /** Upper bound of one storage call (every try, with retries); the lease must outlast it. */
+  callBoundMs?: number;
+  /** Test seam: the clock the lease measures its own validity with. */
+  monotonicNow?: () => number;
+}
+
+/**
+ * The clock a lease measures its own validity with. The simulation (test/simulation/) replaces it
+ * to make time pass for one writer (its lease then expires, as after a long pause or a hung call).
+ */
+let leaseClock: () => number = () => performance.now();
+export function setLeaseClock(clock: (() => number) | undefined): void {
+  leaseClock = clock ?? (() => performance.now());
+}
+
 export async function acquireCollectionLease(
   locks: ContainerClient,
   name: string,
   leaseSeconds: number,
   waitMs: number,
+  options: LeaseOptions = {},
 ): Promise<HeldLease | undefined> {
+  const now = options.monotonicNow ?? (() => leaseClock());
+  const leaseMs = leaseSeconds * 1000;
+  const callBoundMs = Math.min(options.callBoundMs ?? leaseMs / 3, leaseMs / 2);
+  const renewEveryMs = leaseMs / 4;
   const blob = locks.getBlockBlobClient(name);
   if (!(await blob.exists())) {
     await blob.upload("", 0).catch((err: unknown) => {
@@ -30,10 +64,12 @@ export async function acquireCollectionLease(
   }
   const deadline = Date.now() + waitMs;
   let leaseClient: BlobLeaseClient;
+  let renewedAt: number;
   for (;;) {
     leaseClient = blob.getBlobLeaseClient();
     try {
-      await leaseClient.acquireLease(leaseSeconds);
+      renewedAt = now(); // before the request: the service's clock starts later, never earlier
+      await leaseClient.acquireLease(leaseSeconds, { abortSignal: AbortSignal.timeout(callBoundMs) });
       break;
     } catch (err) {
       if (!isLeaseConflict(err)) throw err;
@@ -41,23 +77,34 @@ export async function acquireCollectionLease(
       await sleep(Math.min(2000, Math.max(100, deadline - Date.now())));
     }
   }
-  let held = true;
-  const timer = setInterval(
-    () => {
-      leaseClient.renewLease().catch(() => {
-        held = false;
-      });
-    },
-    (leaseSeconds * 1000) / 3,
-  );
+  let lost = false;
+  let released = false;
+  const renew = async () => {
+    if (lost || released) return;
+    const started = now();
+    try {
+      await leaseClient.renewLease({ abortSignal: AbortSignal.timeout(renewEveryMs) });
+      renewedAt = started;
+    } catch {
+      lost = true; // failed or hung: stop writing at once, never try to win it back
+      clearInterval(timer);
+    }
+  };
+  const timer = setInterval(() => void renew(), renewEveryMs);
   timer.unref();
+  const isHeld = () => !lost && !released && now() + callBoundMs < renewedAt + leaseMs;
   return {
     get held() {
-      return held;
+      return isHeld();
+    },
+    assertHeld() {
+      if (!isHeld()) throw new LeaseLostError(name);
     },
     release: async () => {
       clearInterval(timer);
-      await leaseClient.releaseLease().catch(() => undefined);
+      if (released) return;
+      released = true;
+      if (!lost) await leaseClient.releaseLease({ abortSignal: AbortSignal.timeout(callBoundMs) }).catch(() => undefined);
     },
   };
 }

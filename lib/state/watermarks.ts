@@ -96,8 +96,11 @@ export class WatermarkStore {
       const parsed = entitySchema.safeParse(entity);
       if (!parsed.success) {
         throw new Error(
-          `Watermark row ${collection} in table ${this.table.tableName} is malformed (${parsed.error.issues[0]?.message}); ` +
-            "fix or delete the row, then run a backfill for the affected days.",
+          `Watermark row ${collection} in table ${this.table.tableName} is malformed ` +
+            `(${parsed.error.issues[0]?.path.join(".") || "row"}: ${parsed.error.issues[0]?.message}); the collection does not run until it is fixed. ` +
+            "Correct that field (lastCreatedAt/windowUpper are ISO-8601 instants, lastId is canonical Extended JSON {\"v\": <_id>}). " +
+            "Do not delete the row: without it the run refuses while the lake holds files; if the values are lost, " +
+            "recover with a full backfill with repairWatermark: true over the days the lake holds.",
         );
       }
       return toState(collection, parsed.data);

@@ -41,9 +41,25 @@ function deferredCredential(managedIdentityClientId: string | undefined): TokenC
 // Azurite's well-known account is plain http; the SDK refuses table access over http by default.
 const isLocal = (connectionString: string) => /UseDevelopmentStorage=true|127\.0\.0\.1|localhost/i.test(connectionString);
 
-function fromConnectionString(setting: string, connectionString: string): BlobServiceClient {
+/**
+ * Every blob and queue call is bounded: a try times out after a sixth of the lease and is tried
+ * twice, so no call outlives the collection lease that protects it (the SDK's default try has no
+ * timeout at all: a hung call would let a writer keep going after its lease expired).
+ */
+export function storageRetryOptions(config: Config) {
+  const tryTimeoutInMs = Math.floor((config.etl.leaseSeconds * 1000) / 6);
+  return { maxTries: 2, tryTimeoutInMs, retryDelayInMs: 200, maxRetryDelayInMs: 1000 };
+}
+
+/** Longest a bounded storage call can take, every try and delay included. */
+export function storageCallBoundMs(config: Config): number {
+  const r = storageRetryOptions(config);
+  return r.maxTries * r.tryTimeoutInMs + r.maxRetryDelayInMs;
+}
+
+function fromConnectionString(setting: string, connectionString: string, config: Config): BlobServiceClient {
   try {
-    return BlobServiceClient.fromConnectionString(connectionString);
+    return BlobServiceClient.fromConnectionString(connectionString, { retryOptions: storageRetryOptions(config) });
   } catch (err) {
     throw new Error(
       `${setting} is not a valid storage connection string (${err instanceof Error ? err.message : String(err)}); ` +
@@ -55,11 +71,11 @@ function fromConnectionString(setting: string, connectionString: string): BlobSe
 export function createStorageClients(config: Config): StorageClients {
   const { lake, state } = config;
   const lakeClient = lake.connectionString
-    ? fromConnectionString("LAKE_STORAGE", lake.connectionString)
-    : new BlobServiceClient(lake.blobServiceUri!, azureCredential(config));
+    ? fromConnectionString("LAKE_STORAGE", lake.connectionString, config)
+    : new BlobServiceClient(lake.blobServiceUri!, azureCredential(config), { retryOptions: storageRetryOptions(config) });
   const stateBlobs = state.connectionString
-    ? fromConnectionString("STATE_STORAGE", state.connectionString)
-    : new BlobServiceClient(state.blobServiceUri!, azureCredential(config));
+    ? fromConnectionString("STATE_STORAGE", state.connectionString, config)
+    : new BlobServiceClient(state.blobServiceUri!, azureCredential(config), { retryOptions: storageRetryOptions(config) });
   return {
     lake: lakeClient,
     stateBlobs,
@@ -71,7 +87,7 @@ export function createStorageClients(config: Config): StorageClients {
         : new TableClient(state.tableServiceUri!, name, azureCredential(config)),
     queue: (name) =>
       state.connectionString
-        ? new QueueClient(state.connectionString, name)
-        : new QueueClient(`${state.queueServiceUri!.replace(/\/$/, "")}/${name}`, azureCredential(config)),
+        ? new QueueClient(state.connectionString, name, { retryOptions: storageRetryOptions(config) })
+        : new QueueClient(`${state.queueServiceUri!.replace(/\/$/, "")}/${name}`, azureCredential(config), { retryOptions: storageRetryOptions(config) }),
   };
 }

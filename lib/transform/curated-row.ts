@@ -1,6 +1,6 @@
-import type { Document } from "mongodb";
+import { Decimal128, Long, type Document } from "mongodb";
 import { isPlacementColumn, type CollectionSpec, type ColumnDef } from "../collections/spec.js";
-import { isObjectId, plainTopLevel, toBigInt, toJsonText, toNumber } from "./bson-values.js";
+import { OutOfRangeDate, isObjectId, plainTopLevel, toBigInt, toJsonText, toNumber } from "./bson-values.js";
 
 /** A document that cannot be placed (no usable `_id` or `createdAt`); it goes to quarantine with this reason. */
 export class TransformError extends Error {
@@ -47,10 +47,12 @@ function convert(column: ColumnDef, value: unknown): Converted {
       return typeof value === "string" ? ok(value) : no("string");
     case "timestamp":
       if (!(value instanceof Date)) return no("Date");
+      if (value instanceof OutOfRangeDate) return no("a Date within the range a timestamp holds");
       return Number.isNaN(value.getTime()) ? no("a valid Date") : ok(value);
     case "double": {
       const n = toNumber(value);
-      return n === undefined ? no("number") : ok(n);
+      if (n !== undefined) return ok(n);
+      return value instanceof Long || value instanceof Decimal128 ? no("a number a double holds exactly") : no("number");
     }
     case "int64": {
       const n = toBigInt(value);

@@ -33,6 +33,7 @@ describe("backfill from the CLI", () => {
     await stack.db.collection("messages").insertMany(docs);
     // Two hourly windows, so days hold several files to compact.
     for (const at of ["2026-11-19T06:00:00Z", NOW]) await runCollection(stack.ctx, getCollection("messages"), { now: new Date(at) });
+    await runCollection(stack.ctx, getCollection("actions"), { now: new Date(NOW) }); // only hourly runs create watermarks
   });
   afterEach(async () => stack.close());
   afterAll(closeTestClients);

@@ -33,8 +33,10 @@ describe("several workers draining one queue", () => {
   });
 
   it("build the same lake as one worker, with every chunk done once", async () => {
-    // A new deployment: no watermark yet, so the submit initialises them and the backfill owns history.
+    // A new deployment whose first hourly windows (before the data) held nothing: the submit
+    // initialises the watermarks and the backfill owns history.
     const submit = async (stack: TestStack) => {
+      expect((await runEtl(stack.ctx, { now: new Date("2026-11-13T00:00:00Z") })).failed).toEqual([]);
       const got = await backfillApi(stack, () => NOW).post({ days: 8 });
       expect(got.status).toBe(202);
       expect((got.body.watermarkChanges as { action: string }[]).every((c) => c.action === "initialized")).toBe(true);

@@ -83,7 +83,9 @@ describe("crash safety", () => {
     await stack.db.collection("messages").insertMany(docs);
     const crashed = await runCli(stack, { ETL_FAULT_CRASH_AT: "partition-closed:1" });
     expect(crashed.signal).toBe("SIGKILL");
-    expect(await stack.lakeFiles("raw", "messages")).toEqual(["messages/date=2026-03-19/messages_20260321_120000.jsonl"]);
+    const crashedFiles = await stack.lakeFiles("raw", "messages");
+    expect(crashedFiles).toHaveLength(1);
+    expect(crashedFiles[0]).toMatch(/^messages\/date=2026-03-19\/messages_20260321_120000_[0-9a-f]{6}\.jsonl$/);
     // The first day's documents are deleted upstream before the replay.
     const firstDay = docs.filter((d) => (d.createdAt as Date).toISOString().startsWith("2026-03-19"));
     await stack.db.collection("messages").deleteMany({ _id: { $in: firstDay.map((d) => d._id) } });

@@ -78,7 +78,7 @@ describe("hourly ETL over all six collections", () => {
     expect(lines).toContain(`MongoDB: ${stack.config.mongo.database}`);
     expect(lines).toContain(`Excluding ${data.testerIds.length} tester/archived profiles`);
     expect(lines.some((l) => /^messages \(since /.test(l))).toBe(true);
-    expect(lines.some((l) => /raw: \d+ docs → raw\/messages\/date=2026-11-1\d\/messages_20261120_120000\.jsonl/.test(l))).toBe(true);
+    expect(lines.some((l) => /raw: \d+ docs → raw\/messages\/date=2026-11-1\d\/messages_20261120_120000_[0-9a-f]{6}\.jsonl/.test(l))).toBe(true);
     expect(lines).toContain(`Done: ${result.documents} documents across ${collections.length} collections`);
   });
 });
