@@ -102,7 +102,14 @@ async function changeWatermark(ctx: EtlContext, store: WatermarkStore, db: Db, c
   const windowUpper = !initialize && state.windowUpper && state.windowUpper <= settled ? state.windowUpper : settled;
   await store.write(state, { collection: c, last: newest, windowUpper });
 
-  const extraDays = lastAhead && state.last ? daysBetween(newest?.createdAt ?? settled, state.last.createdAt) : [];
+  let extraDays = lastAhead && state.last ? daysBetween(newest?.createdAt ?? settled, state.last.createdAt) : [];
+  if (initialize && newest) {
+    // The job now owns every settled document up to `newest`, not only the requested days: the days
+    // of the lookback that hold any (the first hourly window would have loaded them) join the job.
+    const lookback = new Date(settled.getTime() - ctx.config.etl.initialLookbackDays * 86_400_000);
+    const oldest = await db.collection(c).find({ createdAt: { $gte: lookback, $lte: settled } }, { sort: { createdAt: 1 }, limit: 1, projection: { createdAt: 1 } }).next();
+    if (oldest) extraDays = daysBetween(oldest.createdAt as Date, newest.createdAt);
+  }
   const change: WatermarkChange = {
     collection: c,
     action: initialize ? "initialized" : "repaired",

@@ -3,7 +3,7 @@ import { atOrBefore } from "../backfill/day-filter.js";
 import { changeFieldOf, type CollectionSpec } from "../collections/spec.js";
 import { excludedProfileFilter, type TesterExclusion } from "../extract/testers.js";
 import { testerFilter } from "../extract/window.js";
-import { formatRunId, utcDay } from "../load/lake-paths.js";
+import { newWindowId, utcDay } from "../load/lake-paths.js";
 import type { LakeTarget } from "../load/partition-files.js";
 import type { EtlContext } from "../pipeline/context.js";
 import { crashpoint } from "../pipeline/fault-injection.js";
@@ -40,6 +40,8 @@ export interface ChangePassSummary {
 export interface ChangePassOptions {
   now?: Date;
   exclusion: TesterExclusion;
+  /** Id of a fresh pass (unique per run: two passes in one second never share file names); made here when absent. */
+  runId?: string;
   /** Test seam: runs after each day is rewritten. */
   afterDay?: (day: string) => Promise<void>;
 }
@@ -57,7 +59,7 @@ export const changeFileId = (runId: string) => `changes_${runId}`;
 export async function runChangePass(ctx: EtlContext, spec: CollectionSpec, options: ChangePassOptions): Promise<ChangePassSummary> {
   const now = options.now ?? new Date();
   const started = Date.now();
-  const summary: ChangePassSummary = { collection: spec.name, runId: formatRunId(now), outcome: "success", replayed: false, read: 0, changed: 0, moved: 0, days: [], durationMs: 0 };
+  const summary: ChangePassSummary = { collection: spec.name, runId: options.runId ?? newWindowId(now), outcome: "success", replayed: false, read: 0, changed: 0, moved: 0, days: [], durationMs: 0 };
   const { config, storage } = ctx;
   const log = ctx.log.child({ collection: spec.name });
   const lease = await acquireCollectionLease(storage.stateBlobs.getContainerClient(config.containers.locks), spec.name, config.etl.leaseSeconds, config.etl.leaseWaitMs);

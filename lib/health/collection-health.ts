@@ -76,7 +76,9 @@ function view(run: RunRecord | undefined): RunView | null {
 }
 
 export function assessCollection(state: CollectionState, now: Date, maxLagMinutes: number): CollectionHealth {
+  // A window that stopped at its bound committed up to its checkpoint, which its windowUpper is.
   const completeUpTo = state.watermark?.windowUpper ?? state.lastSuccess?.windowTo;
+  const catchingUp = state.lastRun?.outcome === "success" && state.lastRun.caughtUp === false;
   const lagMs = completeUpTo ? now.getTime() - completeUpTo.getTime() : undefined;
   const stale = lagMs === undefined || lagMs > maxLagMinutes * MINUTE_MS;
   const watermark = state.watermark?.last?.createdAt ?? state.lastSuccess?.watermark;
@@ -85,6 +87,7 @@ export function assessCollection(state: CollectionState, now: Date, maxLagMinute
   if (lagMs === undefined) reason = "no window was ever committed";
   else if (stale) reason = `complete only up to ${completeUpTo!.toISOString()}: ${lagMinutes} min behind, more than ${maxLagMinutes}`;
   if (reason && state.lastRun?.outcome === "failed") reason += `; last run ${state.lastRun.runId} failed`;
+  if (catchingUp) reason = `${reason ? `${reason}; ` : ""}catching up: the last window stopped at its bound, the backlog drains across runs`;
   return {
     collection: state.collection,
     status: stale ? "stale" : "fresh",

@@ -12,7 +12,7 @@ export interface LakeTarget {
   lake: BlobServiceClient;
   containers: Record<LakeZone, string>;
   compression: Compression;
-  /** How commits are fenced (default `create`: fresh names only). */
+  /** How commits are fenced (default `replace`: over the version seen; fresh hourly windows use `create`). */
   commitMode?: CommitMode;
   /** Throws when the writer may no longer write (its lease is gone); asked before every commit. */
   fence?: () => void;
@@ -51,7 +51,7 @@ export class PartitionFiles {
   private async open(zone: LakeZone, contentType: string): Promise<StreamingUpload> {
     const container = this.target.lake.getContainerClient(this.target.containers[zone]);
     const blob = container.getBlockBlobClient(this.blobName(zone));
-    return startUpload(blob, contentType, await commitConditions(blob, this.target.commitMode ?? "create"));
+    return startUpload(blob, contentType, await commitConditions(blob, this.target.commitMode ?? "replace"));
   }
 
   async writeRaw(doc: Document): Promise<void> {

@@ -174,6 +174,8 @@ async function runWindow(
   const stopAt = Date.now() + config.etl.windowMaxMs;
   let last: DocKey | undefined;
   let partition: PartitionFiles | undefined;
+  /** The window's end as committed: `upper`, or the checkpoint's createdAt when a bound stopped it. */
+  let committedUpper = upper;
   const cursor = collection.find(windowFilter(window, excludeTesters), {
     sort: extractionSort,
     batchSize: config.etl.batchSize,
@@ -195,7 +197,9 @@ async function runWindow(
         await crashpoint("doc-written", spec.name);
       }
       if (summary.extracted >= maxDocs || Date.now() >= stopAt) {
-        summary.caughtUp = false; // a checkpoint: commit up to `last`, the next run goes on from it
+        // A checkpoint: the window ends at this document; the next run goes on from it.
+        summary.caughtUp = false;
+        committedUpper = later(createdAt, previousUpper);
         break;
       }
     }
@@ -203,7 +207,7 @@ async function runWindow(
     partition = undefined;
 
     // Documents whose createdAt is missing or not a Date (lib/extract/window.ts untimedFilter).
-    const untimed = collection.find(untimedFilter(previousUpper, upper, excludeTesters), {
+    const untimed = collection.find(untimedFilter(previousUpper, committedUpper, excludeTesters), {
       sort: { _id: 1 },
       batchSize: config.etl.batchSize,
       ...documentReadOptions,
@@ -248,11 +252,12 @@ async function runWindow(
   }
 
   // Documents dated after the window's upper bound wait for it; counted so they are never silent.
-  summary.heldBack = await collection.countDocuments({ $and: [{ createdAt: { $gt: upper } }, ...(excludeTesters ? [excludeTesters] : [])] });
+  summary.heldBack = summary.caughtUp ? await collection.countDocuments({ $and: [{ createdAt: { $gt: upper } }, ...(excludeTesters ? [excludeTesters] : [])] }) : 0;
   if (summary.heldBack > 0) log.info(`${spec.name}: ${summary.heldBack} documents dated after ${upper.toISOString()} wait until their createdAt is settled`);
 
   summary.files = files;
-  const next: WatermarkState = { collection: spec.name, last: last ?? state.last, windowUpper: upper };
+  const next: WatermarkState = { collection: spec.name, last: last ?? state.last, windowUpper: committedUpper };
+  summary.windowTo = committedUpper;
   if (!summary.dryRun) {
     if (summary.replayed) await sweepStaleFiles(target, spec.name, runId, previousUpper, from, upper, files);
     await crashpoint("before-commit", spec.name);

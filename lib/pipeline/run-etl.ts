@@ -65,7 +65,7 @@ export async function runEtl(ctx: EtlContext, options: EtlRunOptions = {}): Prom
     summaries.push(summary);
     // Changes after creation, once the insert window committed (lib/changes): same lease, same cycle.
     if (!options.dryRun && summary.outcome === "success") {
-      const changes = await runChangePass({ ...ctx, log }, spec, { now, exclusion });
+      const changes = await runChangePass({ ...ctx, log }, spec, { now, exclusion, runId });
       if (changes.outcome === "failed") changesFailed.push(changes);
       const purge = await purgeFlagged({ ...ctx, log }, spec, exclusion, now);
       if (purge.outcome === "failed") changesFailed.push({ ...changes, outcome: "failed", error: `late-flag purge: ${purge.error}` });

@@ -35,6 +35,10 @@ export const runRowSchema = z.object({
   testersExcluded: count,
   files: count,
   watermark: isoDate.optional(),
+  /** False when the window stopped at its bound: a backlog remains (absent on rows of older versions). */
+  caughtUp: z.boolean().optional(),
+  /** Documents dated after the window's upper bound, waiting. */
+  heldBack: count.optional(),
   error: z.string().max(ERROR_MAX_CHARS).optional(),
 });
 export type RunRow = z.infer<typeof runRowSchema>;
@@ -58,6 +62,8 @@ export interface RunRecord {
   files: number;
   /** createdAt of the collection's committed watermark after the run. */
   watermark?: Date;
+  caughtUp?: boolean;
+  heldBack?: number;
   error?: string;
 }
 
@@ -86,6 +92,8 @@ export function toRunRow(summary: CollectionRunSummary): RunRow {
     testersExcluded: summary.testersExcluded,
     files: summary.files.length,
     watermark: summary.watermark?.toISOString(),
+    caughtUp: summary.caughtUp,
+    heldBack: summary.heldBack,
     error: summary.error === undefined ? undefined : redactSecrets(summary.error).slice(0, ERROR_MAX_CHARS),
   });
 }
@@ -109,6 +117,8 @@ function toRecord(row: RunRow): RunRecord {
     testersExcluded: row.testersExcluded,
     files: row.files,
     watermark: date(row.watermark),
+    caughtUp: row.caughtUp,
+    heldBack: row.heldBack,
     error: row.error === undefined ? undefined : redactSecrets(row.error), // rows of older versions were not redacted
   };
 }

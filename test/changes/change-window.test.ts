@@ -1,5 +1,6 @@
 import { ObjectId } from "mongodb";
 import { describe, expect, it } from "vitest";
+import { typesAfter } from "../../lib/extract/id-order.js";
 import { changeSort, changeWindowFilter } from "../../lib/changes/change-window.js";
 
 describe("change window filter", () => {
@@ -17,7 +18,7 @@ describe("change window filter", () => {
     const changedAt = new Date("2026-03-20T10:00:00Z");
     const filter = changeWindowFilter("editedAt", { changedAt, id }, lower, upper, [{ userId: { $nin: [] } }]) as { $and: unknown[] };
     expect(filter.$and[0]).toEqual({
-      $or: [{ editedAt: { $gt: changedAt } }, { $and: [{ editedAt: changedAt }, { $or: [{ _id: { $gt: id } }, { _id: { $type: ["bool", "date"] } }] }] }],
+      $or: [{ editedAt: { $gt: changedAt } }, { $and: [{ editedAt: changedAt }, { $or: [{ _id: { $gt: id } }, { _id: { $type: typesAfter(id) } }] }] }],
     });
     expect(filter.$and).toHaveLength(3);
     expect(changeSort("editedAt")).toEqual({ editedAt: 1, _id: 1 });

@@ -46,7 +46,7 @@ describe("etl timer function handler", () => {
     const lines: string[] = [];
     const handler = etlTimerHandler("actions", async (context) => createEtlContext(config, invocationLogger(context)));
     const run = handler(timer, invocation(lines));
-    await expect(run).rejects.toThrow(/^ETL actions failed \(run \d{8}_\d{6}\): MongoDB connection failed \(127\.0\.0\.1:1\)/);
+    await expect(run).rejects.toThrow(/^ETL actions failed \(run \d{8}_\d{6}_[0-9a-f]{6}\): MongoDB connection failed \(127\.0\.0\.1:1\)/);
     expect(lines.join("\n")).not.toContain("hunter2");
   });
 });

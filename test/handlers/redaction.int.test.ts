@@ -38,7 +38,7 @@ describe("secrets and document text at every sink (real stack)", () => {
       () => undefined,
       (err: unknown) => err as Error,
     );
-    expect(thrown?.message).toMatch(/^ETL actions failed \(run \d{8}_\d{6}\): MongoDB connection failed \(MongoDB \(MONGODB_URI does not parse/);
+    expect(thrown?.message).toMatch(/^ETL actions failed \(run \d{8}_\d{6}_[0-9a-f]{6}\): MongoDB connection failed \(MongoDB \(MONGODB_URI does not parse/);
 
     const history = await new RunHistory(stack.ctx.storage.table(stack.config.tables.runs)).latest("actions");
     expect(history.map((r) => r.outcome)).toEqual(["failed"]);

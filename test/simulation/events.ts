@@ -234,7 +234,7 @@ async function deliverChunks(sim: Sim, clock: Date, deliveries: Delivery[]): Pro
       }
     }
     if (!finished) {
-      await handlePoisonMessage(world.ctx, text, MAX_DELIVERIES);
+      await handlePoisonMessage(world.ctx, text, MAX_DELIVERIES, { now: clock });
       sim.trace.push(`  chunk ${chunk.day}: poisoned`);
     }
   }

@@ -7,12 +7,13 @@ import { BSON, ObjectId, type Document } from "mongodb";
 import { loadTesterExclusion } from "../../lib/extract/testers.js";
 import type { LakeZone } from "../../lib/load/lake-paths.js";
 import { WatermarkStore } from "../../lib/state/watermarks.js";
+import { toJsonText } from "../../lib/transform/bson-values.js";
 import type { World } from "./world.js";
 
 /** One key per _id, type included (so "5" and 5 never meet). */
 export const idKey = (id: unknown) => BSON.EJSON.stringify({ id }, { relaxed: false });
-/** How the curated `id` column writes an _id (ObjectId as hex, strings as they are). */
-const curatedKey = (id: unknown) => (id instanceof ObjectId ? id.toHexString() : typeof id === "string" ? id : undefined);
+/** How the curated `id` column writes an _id (ObjectId as hex, strings as they are, any other type as its JSON text). */
+const curatedKey = (id: unknown) => (id instanceof ObjectId ? id.toHexString() : typeof id === "string" ? id : toJsonText(id));
 
 async function jsonlLines(world: World, zone: Exclude<LakeZone, "curated">, collection: string): Promise<{ file: string; doc: Document }[]> {
   const container = world.ctx.storage.lake.getContainerClient(world.config.containers[zone]);
@@ -79,8 +80,7 @@ export async function checkExactlyOnce(world: World, collection: string, late: R
     known.add(key);
     const placed = doc.createdAt instanceof Date;
     const inRaw = rawCount.get(key) ?? 0;
-    const ck = curatedKey(doc._id);
-    const inCurated = ck === undefined ? 0 : (curatedCount.get(ck) ?? 0);
+    const inCurated = curatedCount.get(curatedKey(doc._id)) ?? 0;
     const inQuarantine = quarantineCount.get(key) ?? 0;
     const label = `${collection} ${key}${placed ? ` (createdAt ${(doc.createdAt as Date).toISOString()})` : " (untimed)"}`;
     if (late.has(key) && inRaw + inCurated + inQuarantine === 0) continue;
@@ -93,7 +93,7 @@ export async function checkExactlyOnce(world: World, collection: string, late: R
     else if (!known.has(key)) violations.push(`${collection} ${key}: in raw but not in MongoDB`);
   }
   for (const key of quarantineCount.keys()) if (!known.has(key)) violations.push(`${collection} ${key}: in quarantine but not a live non-tester document`);
-  const curatedKnown = new Set(expected.map((d) => curatedKey(d._id)).filter((k) => k !== undefined));
+  const curatedKnown = new Set(expected.map((d) => curatedKey(d._id)));
   for (const id of curatedCount.keys()) if (!curatedKnown.has(id)) violations.push(`${collection} ${id}: in curated but not a live non-tester document`);
 
   const wm = await new WatermarkStore(world.ctx.storage.table(world.config.tables.watermarks)).read(collection);

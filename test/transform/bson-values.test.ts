@@ -52,7 +52,7 @@ describe("curated never rounds silently", () => {
     expect(text).toBe('{"a":{"$numberLong":"9007199254740993"},"b":[5],"c":{"$numberDouble":"NaN"},"d":{"$date":{"$numberLong":"9000000000000000000"}}}');
   });
 
-  it("rejects a double column value it cannot hold exactly, with the reason", () => {
+  it("keeps a double column null with an etl_issues entry when the value would round, never a rounded number", () => {
     const spec: CollectionSpec = {
       name: "t",
       description: "t",
@@ -64,16 +64,22 @@ describe("curated never rounds silently", () => {
       ],
     };
     const at = new Date("2026-03-20T10:00:00Z");
-    expect(curate(spec, { createdAt: at, v: Long.fromString("9007199254740993") }, "r")).toEqual({ rejected: "v is Long, expected a number a double holds exactly" });
-    expect(curate(spec, { createdAt: at, v: Decimal128.fromString("9007199254740993") }, "r")).toEqual({ rejected: "v is Decimal128, expected a number a double holds exactly" });
+    for (const v of [Long.fromString("9007199254740993"), Decimal128.fromString("9007199254740993")]) {
+      const result = curate(spec, { createdAt: at, v }, "r");
+      if (!("row" in result)) throw new Error("expected a row");
+      expect(result.row.v).toBeNull();
+      expect(result.issues).toEqual([{ field: "v", expected: "a number a double holds exactly", found: v._bsontype }]);
+    }
     const row = curate(spec, { createdAt: at, n: Decimal128.fromString("9007199254740993") }, "r");
     expect("row" in row && row.row.n).toBe(9_007_199_254_740_993n);
   });
 
   it("turns any failure of one document's transform into a rejection, never a thrown error", () => {
     const spec = getCollection("messages");
-    const doc = { _id: "x", userId: "u", category: "question", createdAt: new Date("2026-03-20T10:00:00Z"), studentMessage: new OutOfRangeDate(1n << 62n) };
+    const doc = { _id: "x", userId: "u", category: "question", createdAt: new OutOfRangeDate(1n << 62n) };
     const result = curate(spec, doc, "r");
-    expect("rejected" in result).toBe(true);
+    expect(result).toEqual({ rejected: "createdAt is Date, expected a Date within the range a timestamp holds" });
+    const throwing: CollectionSpec = { ...spec, derivation: { columns: [], derive: () => { throw new Error("scorer bug"); } } };
+    expect(curate(throwing, { ...doc, createdAt: new Date("2026-03-20T10:00:00Z") }, "r")).toEqual({ rejected: "transform failed: scorer bug" });
   });
 });
