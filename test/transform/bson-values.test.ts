@@ -80,6 +80,6 @@ describe("curated never rounds silently", () => {
     const result = curate(spec, doc, "r");
     expect(result).toEqual({ rejected: "createdAt is Date, expected a Date within the range a timestamp holds" });
     const throwing: CollectionSpec = { ...spec, derivation: { columns: [], derive: () => { throw new Error("scorer bug"); } } };
-    expect(curate(throwing, { ...doc, createdAt: new Date("2026-03-20T10:00:00Z") }, "r")).toEqual({ rejected: "transform failed: scorer bug" });
+    expect(curate(throwing, { ...doc, createdAt: new Date("2026-03-20T10:00:00Z") }, "r")).toEqual({ rejected: "cannot be read: Error while transforming (the document is in this line)" });
   });
 });
