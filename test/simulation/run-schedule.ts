@@ -72,7 +72,8 @@ async function settle(sim: Sim, schedule: Schedule): Promise<void> {
     const run = await hourlyRun(world.ctx, clock);
     const s = run.summaries[0]!;
     sim.trace.push(`settle hourly ${clock.toISOString()}: ${s.outcome}${s.error ? ` (${s.error})` : ""}, ${s.rawRows} raw`);
-    if (s.outcome === "success" && s.caughtUp) break;
+    // A replay finishes only its own (crashed) window: the documents after it need a fresh one.
+    if (s.outcome === "success" && s.caughtUp && !s.replayed) break;
     clock = new Date(clock.getTime() + 60_000);
   }
 }
