@@ -136,7 +136,14 @@ export class World {
    * point, or pauses there (then `resume()` lets it go on, as a writer that lost its lease would).
    */
   async writer<T>(label: string, faults: WriterFaults, work: (ctx: EtlContext) => Promise<T>): Promise<WriterOutcome<T>> {
-    const { ctx, proxies } = await this.writerContext(faults);
+    let ctx: EtlContext;
+    let proxies: FaultProxy[];
+    try {
+      ({ ctx, proxies } = await this.writerContext(faults));
+    } catch (err) {
+      // Its storage faults hit the context's set-up already: the process fails before its run starts.
+      return { state: "failed", error: err instanceof Error ? err.message : String(err) };
+    }
     let stopped: (why: "killed" | "paused") => void = () => undefined;
     const stop = new Promise<"killed" | "paused">((resolve) => (stopped = resolve));
     const w: Writer = { label: `${label}#${++this.counter}`, crash: faults.crash && { ...faults.crash, hits: 0 }, leaseSkewMs: 0, proxies, onStop: (why) => stopped(why) };
