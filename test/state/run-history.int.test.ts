@@ -61,6 +61,8 @@ describe("run history in Table Storage", () => {
       testersExcluded: 7,
       watermark: new Date("2026-11-20T11:57:59Z"),
       durationMs: 40 * DAY_MS, // beyond Int32 milliseconds
+      caughtUp: false, // a bounded window stopped at its bound
+      heldBack: 3,
     });
     await history.record(full);
     const [row] = await history.latest("messages", 1);
@@ -81,6 +83,8 @@ describe("run history in Table Storage", () => {
       testersExcluded: 7,
       files: 0,
       watermark: full.watermark,
+      caughtUp: false,
+      heldBack: 3,
       error: undefined,
     });
   });

@@ -95,7 +95,7 @@ describe("metrics of a real ETL run, per collection", () => {
     const runLines = stack.logs.filter((l) => l.fields.runId === first.runId);
     expect(runLines.length).toBeGreaterThan(collections.length);
     for (const line of stack.logs) {
-      expect(line.fields.runId, line.message).toMatch(/^\d{8}_\d{6}$/);
+      expect(line.fields.runId, line.message).toMatch(/^\d{8}_\d{6}_[0-9a-f]{6}$/);
       expect(line.fields.collection, line.message).toEqual(expect.any(String));
     }
     // Per-collection lines name exactly one collection; run-level lines name every collection of the run.
