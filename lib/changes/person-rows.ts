@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
-import type { ContainerClient } from "@azure/storage-blob";
 import { ObjectId, type Document } from "mongodb";
 import { changeFieldOf, type CollectionSpec } from "../collections/spec.js";
+import type { ApplyInput } from "./apply-day-changes.js";
 import type { LakeTarget } from "../load/partition-files.js";
-import type { Logger } from "../log.js";
 import { crashpoint } from "../pipeline/fault-injection.js";
 import {
   currentRawDocuments,
@@ -16,7 +15,6 @@ import {
   snapshotPartition,
   zoneLines,
 } from "../rewrite/index.js";
-import type { WatermarkStore } from "../state/watermarks.js";
 
 const HEX24 = /^[0-9a-f]{24}$/i;
 
@@ -46,16 +44,8 @@ export interface RemovalCounts {
   quarantine: number;
 }
 
-export interface RemovalInput {
-  target: LakeTarget;
-  spec: CollectionSpec;
-  watermarks: WatermarkStore;
-  locks: ContainerClient;
-  leaseSeconds: number;
-  fileId: string;
-  log: Logger;
-  stillHeld: () => boolean;
-}
+/** A removal rewrites partitions under the same lock and lease as a change pass. */
+export type RemovalInput = Omit<ApplyInput, "now">;
 
 const digest = (line: string) => createHash("sha1").update(line).digest("base64");
 
