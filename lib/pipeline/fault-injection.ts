@@ -1,6 +1,6 @@
 /**
  * Named points where the crash-safety tests kill the process (SIGKILL, no cleanup), set through
- * ETL_FAULT_CRASH_AT=<point>[:<nth hit>]. Unset in production, where this is one env lookup.
+ * ETL_FAULT_CRASH_AT=<point>[:<nth hit>]. Unset in production, where this is one check.
  * The fault-schedule simulation (test/simulation/) runs many writers in one process instead: it
  * installs a hook that may freeze the caller for good (a killed process) or hold it while other
  * writers run (a paused one), so call sites await it.
@@ -41,12 +41,14 @@ export function setCrashHook(fn: CrashHook | undefined): void {
 }
 
 const hits = new Map<string, number>();
+// Read once per process (the crash tests set it on the child they spawn): the hourly path calls
+// crashpoint per document, and an env lookup there costs more than the check.
+const setting = process.env.ETL_FAULT_CRASH_AT?.split(":");
 
 export function crashpoint(point: CrashPoint, writer = ""): Promise<void> | void {
   if (hook) return hook({ point, writer });
-  const setting = process.env.ETL_FAULT_CRASH_AT;
   if (!setting) return;
-  const [name, nth = "1"] = setting.split(":");
+  const [name, nth = "1"] = setting;
   if (name !== point) return;
   const count = (hits.get(point) ?? 0) + 1;
   hits.set(point, count);
