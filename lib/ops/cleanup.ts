@@ -38,7 +38,8 @@ export interface CleanupOptions {
 const DAY_MS = 86_400_000;
 /** A lock blob nobody leased or wrote for this long belongs to no live worker (leases last ≤ 60 s). */
 export const STALE_LOCK_MS = DAY_MS;
-const HOURLY_FILE_ID = /^(\d{8}_\d{6})(_untimed)?$/;
+// Hourly window ids (newWindowId: start second + 6 hex; windows before that change have no suffix).
+const HOURLY_FILE_ID = /^(\d{8}_\d{6}(?:_[0-9a-f]{6})?)(_untimed)?$/;
 const LAKE_NAME = /^([^/]+)\/date=\d{4}-\d{2}-\d{2}\/\1_(.+)\.(jsonl|parquet)$/;
 
 export async function runCleanup(deps: { config: Config; storage: StorageClients }, options: CleanupOptions): Promise<CleanupReport> {

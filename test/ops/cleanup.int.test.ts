@@ -48,23 +48,23 @@ describe("etl cleanup", () => {
     );
     const run = await runEtl(stack.ctx, { collections: [getCollection("messages")], now: new Date(`${DAY}T10:00:00Z`) });
     committed = run.summaries[0]!.runId;
-    expect(committed).toBe("20261120_100000");
+    expect(committed).toMatch(/^20261120_100000_[0-9a-f]{6}$/); // window ids carry a random suffix
 
     // The orphan: an earlier window that failed after writing, and was never replayed under its id.
-    await failedRun("messages", "20261120_090000", `${DAY}T09:00:00Z`);
-    await plantFile("raw", name("messages", "20261120_090000", "jsonl"));
-    await plantFile("curated", name("messages", "20261120_090000", "parquet"));
+    await failedRun("messages", "20261120_090000_0a0a0a", `${DAY}T09:00:00Z`);
+    await plantFile("raw", name("messages", "20261120_090000_0a0a0a", "jsonl"));
+    await plantFile("curated", name("messages", "20261120_090000_0a0a0a", "parquet"));
     // A pending window (failed, not yet replayed): its files are the replay's to overwrite.
-    await failedRun("messages", "20261120_110000", `${DAY}T11:00:00Z`);
-    await plantFile("raw", name("messages", "20261120_110000", "jsonl"));
+    await failedRun("messages", "20261120_110000_0b0b0b", `${DAY}T11:00:00Z`);
+    await plantFile("raw", name("messages", "20261120_110000_0b0b0b", "jsonl"));
     const watermarks = new WatermarkStore(stack.ctx.storage.table(stack.config.tables.watermarks));
     const state = await watermarks.read("messages");
-    await watermarks.write(state, { ...state, pending: { runId: "20261120_110000", from: new Date(`${DAY}T09:58:00Z`), upper: new Date(`${DAY}T10:58:00Z`), since: new Date(`${DAY}T11:00:00Z`) } });
+    await watermarks.write(state, { ...state, pending: { runId: "20261120_110000_0b0b0b", from: new Date(`${DAY}T09:58:00Z`), upper: new Date(`${DAY}T10:58:00Z`), since: new Date(`${DAY}T11:00:00Z`) } });
     // A failed window of a collection that has not committed since: it may still be replayed.
-    await failedRun("actions", "20261120_100500", `${DAY}T10:05:00Z`);
-    await plantFile("raw", name("actions", "20261120_100500", "jsonl"));
+    await failedRun("actions", "20261120_100500_0c0c0c", `${DAY}T10:05:00Z`);
+    await plantFile("raw", name("actions", "20261120_100500_0c0c0c", "jsonl"));
     // A file whose id no history knows (pruned, or written by hand): kept.
-    await plantFile("raw", name("messages", "20261120_080000", "jsonl"));
+    await plantFile("raw", name("messages", "20261120_080000_0d0d0d", "jsonl"));
     // A backfill's file: retired by its own job, never by cleanup.
     await plantFile("curated", name("messages", "backfill_20261101_000000_abcdef", "parquet"));
 
@@ -90,8 +90,8 @@ describe("etl cleanup", () => {
   });
 
   const expected = () => [
-    { kind: "orphan file", target: `raw/${name("messages", "20261120_090000", "jsonl")}`, why: `window 20261120_090000 failed and never committed; ${committed} committed after it` },
-    { kind: "orphan file", target: `curated/${name("messages", "20261120_090000", "parquet")}`, why: `window 20261120_090000 failed and never committed; ${committed} committed after it` },
+    { kind: "orphan file", target: `raw/${name("messages", "20261120_090000_0a0a0a", "jsonl")}`, why: `window 20261120_090000_0a0a0a failed and never committed; ${committed} committed after it` },
+    { kind: "orphan file", target: `curated/${name("messages", "20261120_090000_0a0a0a", "parquet")}`, why: `window 20261120_090000_0a0a0a failed and never committed; ${committed} committed after it` },
     { kind: "backfill job", target: `${stack.config.tables.jobs}/20260801_000000_aaaaaa (2 rows)`, why: expect.stringMatching(/^finished, created .*, before the 90-day retention$/) },
     { kind: "lock blob", target: `${stack.config.containers.locks}/backfill-messages-2026-11-19`, why: expect.stringMatching(/^not held, untouched since /) },
   ];
@@ -118,11 +118,11 @@ describe("etl cleanup", () => {
     const before = await snapshot();
     const { code, out } = await runCliWith(stack.env, ["cleanup", "--now", later]);
     expect(code).toBe(0);
-    expect(out).toContain(`removed  orphan file   raw/${name("messages", "20261120_090000", "jsonl")}`);
+    expect(out).toContain(`removed  orphan file   raw/${name("messages", "20261120_090000_0a0a0a", "jsonl")}`);
     expect(out).toContain("4 removed; kept:");
     const gone = [
-      `raw/${name("messages", "20261120_090000", "jsonl")}`,
-      `curated/${name("messages", "20261120_090000", "parquet")}`,
+      `raw/${name("messages", "20261120_090000_0a0a0a", "jsonl")}`,
+      `curated/${name("messages", "20261120_090000_0a0a0a", "parquet")}`,
       `${stack.config.tables.jobs}/20260801_000000_aaaaaa/job`,
       `${stack.config.tables.jobs}/20260801_000000_aaaaaa/chunk_messages_${DAY}`,
       "locks/backfill-messages-2026-11-19",
