@@ -12,7 +12,7 @@ const H = 3_600_000;
 const T0 = Date.parse("2026-03-20T12:00:00Z");
 const at = (ms: number) => new Date(ms);
 /** An ObjectId created at `ms`, as the app would have made it when inserting. */
-const idAt = (ms: number) => ObjectId.createFromTime(Math.floor(ms / 1000) + Math.floor(Math.random() * 50));
+const idAt = (ms: number) => new ObjectId(Math.floor(ms / 1000)); // that second plus a counter and random bytes: never collides
 
 function message(createdMs: number, extra: Document = {}): Document {
   const createdAt = at(createdMs);

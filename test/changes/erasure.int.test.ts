@@ -12,7 +12,7 @@ const hex = (id: unknown) => (id instanceof ObjectId ? id.toHexString() : String
 const NOW = "2026-03-21T12:00:00Z";
 const T = Date.parse(NOW);
 const H = 3_600_000;
-const oid = (ms: number) => ObjectId.createFromTime(Math.floor(ms / 1000) + Math.floor(Math.random() * 100));
+const oid = (ms: number) => new ObjectId(Math.floor(ms / 1000)); // that second plus a counter and random bytes: never collides
 
 /** A student with a profile, messages (both id forms), a task and an error log across days. */
 async function student(stack: TestStack, offsetH: number): Promise<ObjectId> {

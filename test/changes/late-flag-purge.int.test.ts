@@ -9,7 +9,7 @@ const hex = (id: unknown) => (id instanceof ObjectId ? id.toHexString() : String
 const T0 = Date.parse("2026-03-20T12:00:00Z");
 const H = 3_600_000;
 const at = (ms: number) => new Date(ms);
-const oid = (ms: number) => ObjectId.createFromTime(Math.floor(ms / 1000) + Math.floor(Math.random() * 100));
+const oid = (ms: number) => new ObjectId(Math.floor(ms / 1000)); // that second plus a counter and random bytes: never collides
 
 function profile(ms: number, extra: Document = {}): Document {
   return { _id: oid(ms), createdAt: at(ms), updatedAt: at(ms), gradeLevel: "freshman", ...extra };
