@@ -9,7 +9,20 @@ import { redactSecrets } from "./redact.js";
  * message. Everything else is passed through the redactor.
  */
 export function errorText(err: unknown): string {
-  return redactSecrets(fixedDriverText(err) ?? (err instanceof Error ? err.message : String(err)));
+  return redactSecrets(fixedDriverText(err) ?? unreachableText(err) ?? (err instanceof Error ? err.message : String(err)));
+}
+
+const mongoNetworkErrors = new Set(["MongoNetworkError", "MongoNetworkTimeoutError", "MongoServerSelectionError", "MongoTopologyClosedError", "MongoPoolClearedError"]);
+
+/**
+ * A lost or refused MongoDB connection, said as such with where to look. The driver's own words
+ * vary with the moment the server went away (refused, timed out, "socket has been ended by the
+ * other party"), so the driver's error class decides, not the message; the message (hosts, never
+ * documents) follows for the detail.
+ */
+export function unreachableText(err: unknown): string | undefined {
+  if (!(err instanceof Error) || !mongoNetworkErrors.has(err.name)) return undefined;
+  return `MongoDB could not be reached (${err.name}: ${err.message}); check that the server is up, MONGODB_URI, and that its allow-list holds the NAT gateway's egress IP`;
 }
 
 /** Driver errors that may carry document values, as fixed text; undefined for the rest. */

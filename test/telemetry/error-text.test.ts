@@ -1,4 +1,4 @@
-import { BSON, MongoNetworkError, MongoServerError } from "mongodb";
+import { BSON, MongoNetworkError, MongoServerError, MongoServerSelectionError } from "mongodb";
 import { describe, expect, it } from "vitest";
 import { errorText } from "../../lib/telemetry/index.js";
 
@@ -35,7 +35,15 @@ describe("errorText", () => {
 
   it("keeps network errors (hosts, no documents) but redacts credentials in them", () => {
     const err = new MongoNetworkError("connection to mongodb://etl:netPw123@db.example.net:27017 closed");
-    expect(errorText(err)).toMatch(/^connection to mongodb:\/\/\*\*\*@db\.example\.net:27017\/? closed$/);
+    expect(errorText(err)).toMatch(/^MongoDB could not be reached \(MongoNetworkError: connection to mongodb:\/\/\*\*\*@db\.example\.net:27017\/? closed\); check that the server is up, MONGODB_URI/);
+    expect(errorText(err)).not.toContain("netPw123");
+  });
+
+  it("names MongoDB as unreachable whatever words the driver used for the lost socket", () => {
+    for (const err of [new MongoNetworkError("This socket has been ended by the other party"), new MongoServerSelectionError("connect ECONNREFUSED 127.0.0.1:1", { servers: new Map(), type: "Unknown", setName: null } as never)]) {
+      expect(errorText(err)).toMatch(/^MongoDB could not be reached \(Mongo\w+Error: .+\); check that the server is up/);
+    }
+    expect(errorText(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:10000"), { code: "ECONNREFUSED" }))).toBe("connect ECONNREFUSED 127.0.0.1:10000");
   });
 
   it("redacts anything else, including non-Error values", () => {
