@@ -39,18 +39,3 @@ app.storageQueue("backfill-poison", {
   connection: "STATE_STORAGE",
   handler: lazyHandler(async () => (await queue()).backfillPoisonHandler()),
 });
-
-// Erasure of one student from every zone (lib/changes/erasure.ts). Function key required.
-const erasure = () => import("../lib/handlers/erasure-http.js");
-app.http("erasure", {
-  methods: ["POST"],
-  authLevel: "function",
-  route: "erasure",
-  handler: lazyHandler(async () => (await erasure()).erasureSubmitHandler()),
-});
-app.http("erasure-status", {
-  methods: ["GET"],
-  authLevel: "function",
-  route: "erasure/{requestId}",
-  handler: lazyHandler(async () => (await erasure()).erasureStatusHandler()),
-});

@@ -148,6 +148,9 @@ var stateStore = {
   backfillQueue: 'backfill-chunks'
   // Created up front so it exists (and can be watched) before the first poisoned chunk.
   backfillPoisonQueue: 'backfill-chunks-poison'
+  // POST /api/erasure queues the request; the erasure-worker trigger carries it out.
+  erasureQueue: 'erasure-requests'
+  erasurePoisonQueue: 'erasure-requests-poison'
 }
 var mongoDbSecretName = 'mongodb-uri'
 var collections = loadJsonContent('app/collections.generated.json').collections
@@ -199,7 +202,7 @@ module lake 'app/lake.bicep' = {
 }
 
 // One account for the Functions host (AzureWebJobsStorage) and the pipeline's state (locks,
-// watermarks, runs, backfill jobs and queue): small, hot, not hierarchical, closed to the internet.
+// watermarks, runs, backfill jobs, audit and the two queues): small, hot, not hierarchical, closed to the internet.
 module stateStorage 'core/storage/storage-account.bicep' = {
   name: 'state-storage'
   params: {
@@ -211,6 +214,8 @@ module stateStorage 'core/storage/storage-account.bicep' = {
     queues: [
       stateStore.backfillQueue
       stateStore.backfillPoisonQueue
+      stateStore.erasureQueue
+      stateStore.erasurePoisonQueue
     ]
     networkAccess: networkAccess
     workspaceId: monitoring.outputs.logAnalyticsId

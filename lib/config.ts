@@ -43,6 +43,7 @@ const envSchema = z
     STATE_JOBS_TABLE: z.string().regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/).default("backfilljobs"),
     STATE_AUDIT_TABLE: z.string().regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/).default("etlaudit"),
     BACKFILL_QUEUE: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/).default("backfill-chunks"),
+    ERASURE_QUEUE: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/).default("erasure-requests"),
 
     ETL_SETTLE_DELAY_SECONDS: durationSeconds(120),
     ETL_INITIAL_LOOKBACK_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
@@ -91,7 +92,7 @@ export interface Config {
   managedIdentityClientId?: string;
   containers: { raw: string; curated: string; quarantine: string; locks: string };
   tables: { watermarks: string; runs: string; jobs: string; audit: string };
-  queues: { backfill: string };
+  queues: { backfill: string; erasure: string };
   etl: {
     settleDelayMs: number;
     initialLookbackDays: number;
@@ -149,7 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       locks: e.STATE_LOCKS_CONTAINER,
     },
     tables: { watermarks: e.STATE_WATERMARKS_TABLE, runs: e.STATE_RUNS_TABLE, jobs: e.STATE_JOBS_TABLE, audit: e.STATE_AUDIT_TABLE },
-    queues: { backfill: e.BACKFILL_QUEUE },
+    queues: { backfill: e.BACKFILL_QUEUE, erasure: e.ERASURE_QUEUE },
     etl: {
       settleDelayMs: e.ETL_SETTLE_DELAY_SECONDS * 1000,
       initialLookbackDays: e.ETL_INITIAL_LOOKBACK_DAYS,

@@ -96,10 +96,13 @@ const jobStatus = named(
 
 const backfillRequest = named("BackfillRequest", backfillBodySchema);
 const erasureRequest = named("ErasureRequest", erasureRequestSchema);
-const erasureAccepted = named("ErasureAccepted", z.object({ requestId: z.string(), status: z.string(), statusUrl: z.url() }));
+const erasureAccepted = named(
+  "ErasureAccepted",
+  z.object({ requestId: z.string(), status: z.literal("accepted").describe("queued; the erasure-worker queue trigger carries it out"), statusUrl: z.url() }),
+);
 const erasureRecord = named(
   "ErasureRecord",
-  z.object({ status: z.string().describe("accepted, running, done or failed") }).loose().describe("The audit record: profile id, partitions and row counts touched, times; no student text"),
+  z.object({ status: z.string().describe("accepted (queued, or waiting for a retry: error says why), running, done or failed (error says why; run etl erase or POST again)") }).loose().describe("The audit record: profile id, partitions and row counts touched, times; no student text"),
 );
 
 /** Response shapes, for tests that hold real handler answers to them. */
@@ -158,7 +161,7 @@ export function renderOpenApi(): string {
           summary: "Erase one student from raw, curated and quarantine, audited",
           requestBody: { required: true, content: json(erasureRequest) },
           responses: {
-            202: answer("accepted and run; Location is the status URL", erasureAccepted),
+            202: answer("recorded and queued (ERASURE_QUEUE); Location is the status URL", erasureAccepted),
             400: answer("invalid request, each problem named", error),
             404: answer("no profile has this id (send force: true if it was deleted from MongoDB first)", error),
             413: answer("body over 16 KiB", error),

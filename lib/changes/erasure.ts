@@ -7,6 +7,7 @@ import type { EtlContext } from "../pipeline/context.js";
 import { AuditLog, type AuditRecord, type PartitionCount } from "../state/audit-log.js";
 import { acquireCollectionLease } from "../state/collection-lease.js";
 import { WatermarkStore } from "../state/watermarks.js";
+import { errorText } from "../telemetry/index.js";
 import { lakeDays, personKey, removeFromPartition } from "./person-rows.js";
 import { lakeTarget } from "./purge.js";
 
@@ -62,13 +63,21 @@ export async function acceptErasure(ctx: EtlContext, request: ErasureRequest, no
   return record;
 }
 
+export interface ErasureRunOptions {
+  /** A queue delivery that will be retried: a failure leaves the request `accepted` (queued again). */
+  retryLater?: boolean;
+  /** Which delivery this is ("2/5"), for the recorded error. */
+  attempt?: string;
+}
+
 /**
  * Removes every row of the student from raw, curated and quarantine, in every partition of every
  * collection (profiles by _id; the others, errorlogs included, by userId in both id forms). Each
  * collection is erased under its lease (no insert window in flight), each partition under its
- * lock. The audit row goes running → done (or failed, with the error; running it again finishes).
+ * lock. The audit row goes running → done (or failed, with the redacted error; running it again
+ * finishes). Called by the CLI in-process and by the erasure queue's worker.
  */
-export async function runErasure(ctx: EtlContext, requestId: string): Promise<AuditRecord> {
+export async function runErasure(ctx: EtlContext, requestId: string, options: ErasureRunOptions = {}): Promise<AuditRecord> {
   const audit = new AuditLog(ctx.storage.table(ctx.config.tables.audit));
   const record = await audit.get("erasure", requestId);
   if (!record) throw new Error(`No erasure request ${requestId} in table ${ctx.config.tables.audit}`);
@@ -107,8 +116,9 @@ export async function runErasure(ctx: EtlContext, requestId: string): Promise<Au
     ctx.log.warn(`Erasure ${requestId}: ${rows} rows removed from ${partitions.length} partitions`);
     return done;
   } catch (err) {
-    const error = err instanceof Error ? err.message : String(err);
-    await audit.write({ ...record, status: "failed", partitions, error });
+    // Redacted: the audit row is read back over HTTP (GET /api/erasure/{id}).
+    const error = `${options.attempt ? `attempt ${options.attempt}: ` : ""}${errorText(err)}`;
+    await audit.write({ ...record, status: options.retryLater ? "accepted" : "failed", partitions, error });
     throw err;
   }
 }

@@ -1,6 +1,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { z } from "zod";
-import { acceptErasure, erasureRequestSchema, runErasure, UnknownPersonError } from "../changes/erasure.js";
+import { acceptErasure, erasureRequestSchema, UnknownPersonError } from "../changes/erasure.js";
+import { enqueueErasure } from "../changes/erasure-queue.js";
 import { AuditLog } from "../state/audit-log.js";
 import type { Clock } from "./backfill-http.js";
 import { readBoundedText, tooLarge } from "./request-body.js";
@@ -13,8 +14,9 @@ const invalid = (problems: string[]): HttpResponseInit => ({ status: 400, jsonBo
 /**
  * POST /api/erasure `{userId, reason, force?}`: 400 naming each problem, 404 when no profile has
  * the id (unless `force`), else 202 with the request id and its status URL. The request is
- * recorded before any file changes and carried out in this invocation; a failure leaves it
- * `failed` in the status, and `etl erase` (or a new POST) finishes it.
+ * recorded (`accepted`) and queued; the `erasure-worker` queue trigger carries it out, so a lake of
+ * any size is erased within functionTimeout, not the HTTP timeout. GET shows accepted → running →
+ * done (or failed, with the reason).
  */
 export function erasureSubmitHandler(makeContext: ContextFactory = hostContext, clock: Clock = () => new Date()) {
   return redactedFailures(async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
@@ -36,9 +38,9 @@ export function erasureSubmitHandler(makeContext: ContextFactory = hostContext, 
       if (err instanceof UnknownPersonError) return { status: 404, jsonBody: { error: "No profile has this id; nothing erased", fix: "send \"force\": true if the profile was already deleted from MongoDB" } };
       throw err;
     }
+    await enqueueErasure(ctx, accepted.key);
     const statusUrl = `${new URL(request.url).origin}/api/erasure/${accepted.key}`;
-    const done = await runErasure(ctx, accepted.key).catch(() => undefined); // the status says why
-    return { status: 202, headers: { location: statusUrl }, jsonBody: { requestId: accepted.key, status: done?.status ?? "failed", statusUrl } };
+    return { status: 202, headers: { location: statusUrl }, jsonBody: { requestId: accepted.key, status: accepted.status, statusUrl } };
   });
 }
 

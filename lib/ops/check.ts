@@ -150,6 +150,8 @@ async function storageChecks({ config, storage }: CheckDeps): Promise<CheckLine[
     probeTable(storage.table(tables.jobs), `table ${tables.jobs}`, "STATE_JOBS_TABLE"),
     probeQueue(storage.queue(queues.backfill), `queue ${queues.backfill}`, "BACKFILL_QUEUE", true),
     probeQueue(storage.queue(`${queues.backfill}-poison`), `queue ${queues.backfill}-poison`, "BACKFILL_QUEUE", false),
+    probeQueue(storage.queue(queues.erasure), `queue ${queues.erasure}`, "ERASURE_QUEUE", true),
+    probeQueue(storage.queue(`${queues.erasure}-poison`), `queue ${queues.erasure}-poison`, "ERASURE_QUEUE", false),
   ]);
 }
 

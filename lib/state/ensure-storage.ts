@@ -2,7 +2,7 @@ import type { Config } from "../config.js";
 import type { StorageClients } from "../storage/clients.js";
 
 /**
- * Creates the containers, tables and queue the app uses when missing. In Azure, Bicep creates them
+ * Creates the containers, tables and queues (with their poison queues) the app uses when missing. In Azure, Bicep creates them
  * and this is a no-op; locally it makes a fresh Azurite usable.
  */
 export async function ensureStorage(config: Config, clients: StorageClients): Promise<void> {
@@ -11,8 +11,7 @@ export async function ensureStorage(config: Config, clients: StorageClients): Pr
     ...[raw, curated, quarantine].map((c) => clients.lake.getContainerClient(c).createIfNotExists()),
     clients.stateBlobs.getContainerClient(locks).createIfNotExists(),
     ...Object.values(config.tables).map((t) => createTable(clients, t)),
-    clients.queue(config.queues.backfill).createIfNotExists(),
-    clients.queue(`${config.queues.backfill}-poison`).createIfNotExists(),
+    ...Object.values(config.queues).flatMap((q) => [clients.queue(q).createIfNotExists(), clients.queue(`${q}-poison`).createIfNotExists()]),
   ]);
 }
 

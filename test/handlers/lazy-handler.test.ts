@@ -39,7 +39,7 @@ const HEAVY = ["mongodb", "@azure/storage-blob", "@azure/data-tables", "@azure/s
 
 describe("Functions entry files", () => {
   it("register every trigger without importing the driver, the Storage SDKs, Parquet or App Insights", () => {
-    const run = packagesLoadedBy(`for (const f of ["backfill", "egress", "etl-timers", "health"]) await import("./functions/" + f + ".ts");`, {
+    const run = packagesLoadedBy(`for (const f of ["backfill", "egress", "erasure", "etl-timers", "health"]) await import("./functions/" + f + ".ts");`, {
       MONGODB_URI: "mongodb://127.0.0.1:9/x",
       LAKE_STORAGE: "UseDevelopmentStorage=true",
       STATE_STORAGE: "UseDevelopmentStorage=true",
@@ -48,6 +48,7 @@ describe("Functions entry files", () => {
     expect(run.packages).toContain("@azure/functions"); // the probe sees what was loaded
     expect(run.stderr).toContain('register function "etl-messages"');
     expect(run.stderr).toContain('register function "backfill-worker"');
+    expect(run.stderr).toContain('register function "erasure-worker"');
     expect(run.packages.filter((p) => HEAVY.includes(p))).toEqual([]);
   }, 60_000);
 });

@@ -70,6 +70,11 @@ describe("Storage names in Bicep match the code's defaults", () => {
     expect(stringOf(stateStore, "backfillQueue")).toBe(config.queues.backfill);
     expect(stringOf(stateStore, "backfillPoisonQueue")).toBe(`${config.queues.backfill}-poison`);
   });
+
+  it("erasure queue and its poison queue", () => {
+    expect(stringOf(stateStore, "erasureQueue")).toBe(config.queues.erasure);
+    expect(stringOf(stateStore, "erasurePoisonQueue")).toBe(`${config.queues.erasure}-poison`);
+  });
 });
 
 describe("Bicep creates what the names describe", () => {
@@ -83,12 +88,14 @@ describe("Bicep creates what the names describe", () => {
     expect(lakeModule.source).toMatch(/delete:[\s\S]*rawDeleteAfterDays/);
   });
 
-  it("the state account gets the containers, tables and both queues", () => {
+  it("the state account gets the containers, tables and all four queues", () => {
     expect(moduleParam("stateStorage", "containers")).toContain("stateStore.containers");
     expect(moduleParam("stateStorage", "tables")).toBe("stateStore.tables");
     const queues = moduleParam("stateStorage", "queues") ?? "";
     expect(queues).toContain("stateStore.backfillQueue");
     expect(queues).toContain("stateStore.backfillPoisonQueue");
+    expect(queues).toContain("stateStore.erasureQueue");
+    expect(queues).toContain("stateStore.erasurePoisonQueue");
   });
 
   it("the storage account module loops over containers, tables and queues", () => {
