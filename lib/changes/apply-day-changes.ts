@@ -136,8 +136,8 @@ export async function applyDayChanges(input: ApplyInput, changes: DayChanges): P
           }
           for (const doc of incomingNewest.values()) await sink.curate(doc, true);
         }),
-      beforeRetire: () => {
-        crashpoint("changes-day-written");
+      beforeRetire: async () => {
+        await crashpoint("changes-day-written", `${spec.name} ${day}`);
         if (!lock.held || !input.stillHeld()) throw new Error(`Lost a lease while rewriting ${spec.name} ${day}; superseded files left for the replay`);
       },
     });

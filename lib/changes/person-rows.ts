@@ -96,8 +96,8 @@ export async function removeFromPartition(input: RemovalInput, day: string, peop
           };
           for await (const doc of currentRawDocuments(target, snapshot.committed.raw, changeFieldOf(spec), keep)) await sink.curate(doc, false);
         }),
-      beforeRetire: () => {
-        crashpoint("purge-written");
+      beforeRetire: async () => {
+        await crashpoint("purge-written", `${spec.name} ${day}`);
         if (!lock.held || !input.stillHeld()) throw new Error(`Lost a lease while removing rows from ${spec.name} ${day}; left for the replay`);
       },
     });

@@ -103,7 +103,7 @@ export async function purgeFlagged(ctx: EtlContext, spec: CollectionSpec, exclus
         summary.rows += c.raw + c.curated + c.quarantine;
       }
     }
-    crashpoint("purge-before-commit");
+    await crashpoint("purge-before-commit", spec.name);
     if (!lease.held) throw new Error(`Lost the lease on ${spec.name} during the purge; the next cycle repeats it`);
     for (const { person } of pending) {
       const rule = exclusionRule(profiles.get(person));

@@ -77,7 +77,7 @@ export async function runChangePass(ctx: EtlContext, spec: CollectionSpec, optio
     Object.assign(summary, { runId, replayed: mark.pending !== undefined });
     if (mark.pending) log.warn(`${spec.name}: replaying unfinished change pass ${runId} (up to ${upper.toISOString()})`);
     const etag = await marks.write(mark, { ...mark, pending: { runId, upper, since: mark.pending?.since ?? now } });
-    crashpoint("changes-claimed");
+    await crashpoint("changes-claimed", spec.name);
 
     const field = changeFieldOf(spec);
     const lower = new Date(wm.windowUpper.getTime() - FIRST_PASS_LOOKBACK_MS);
@@ -150,10 +150,10 @@ export async function runChangePass(ctx: EtlContext, spec: CollectionSpec, optio
     }
     await placements.record(spec.name, moves);
 
-    crashpoint("changes-before-commit");
+    await crashpoint("changes-before-commit", spec.name);
     if (!lease.held) throw new Error(`Lost the lease on ${spec.name} during the change pass; not committing (the next pass replays)`);
     await marks.write({ ...mark, etag }, { collection: spec.name, last });
-    crashpoint("changes-after-commit");
+    await crashpoint("changes-after-commit", spec.name);
     const rewritten = summary.days.filter((d) => d.status === "rewritten");
     log.info(`${spec.name}: change pass ${runId}: ${summary.read} read, ${summary.changed} changed, ${summary.moved} moved, ${rewritten.length} partitions rewritten`, { runId });
     return { ...summary, durationMs: Date.now() - started };

@@ -23,12 +23,26 @@ export type CrashPoint =
   | "purge-written"
   | "purge-before-commit";
 
-export const crashPoints: readonly CrashPoint[] = ["after-claim", "doc-written", "partition-closed", "before-commit", "after-commit", "backfill-written", "backfill-retired"];
+export const crashPoints: readonly CrashPoint[] = [
+  "after-claim",
+  "doc-written",
+  "partition-closed",
+  "before-commit",
+  "after-commit",
+  "backfill-written",
+  "backfill-retired",
+  "changes-claimed",
+  "changes-day-written",
+  "changes-before-commit",
+  "changes-after-commit",
+  "purge-written",
+  "purge-before-commit",
+];
 
 /** Which writer reached the point: the simulation tells concurrent writers apart by it. */
 export interface CrashSite {
   point: CrashPoint;
-  /** Collection (hourly) or `collection day` (backfill chunk). */
+  /** Collection (hourly, change pass, purge) or `collection day` (backfill chunk, one rewritten partition). */
   writer: string;
 }
 
