@@ -1,5 +1,6 @@
 import { getCollection } from "../collections/index.js";
-import { excludedProfileFilter, loadTesterExclusion, type TesterExclusion } from "../extract/testers.js";
+import { loadLakeExclusion } from "../changes/erasure.js";
+import { excludedProfileFilter, type TesterExclusion } from "../extract/testers.js";
 import { testerFilter } from "../extract/window.js";
 import type { LakeZone } from "../load/lake-paths.js";
 import type { FileWritten, LakeTarget } from "../load/partition-files.js";
@@ -181,7 +182,8 @@ async function rebuildPartition(
       );
     }
     const db = await ctx.db();
-    const exclusion: TesterExclusion = spec.testerRule === "userId" ? await loadTesterExclusion(db) : { profileIds: [], idVariants: [] };
+    // Testers and erased students: a rebuild from MongoDB must not bring an erased student back.
+    const exclusion: TesterExclusion = spec.testerRule === "userId" ? await loadLakeExclusion(ctx) : { profileIds: [], idVariants: [] };
     const excludeTesters = testerFilter(spec.testerRule, exclusion.idVariants, excludedProfileFilter);
     return rebuildDay({
       db,

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Document } from "mongodb";
 import { z } from "zod";
 import { collections as allCollections } from "../collections/index.js";
-import { idForms } from "../extract/testers.js";
+import { idForms, loadTesterExclusion, type TesterExclusion } from "../extract/testers.js";
 import type { EtlContext } from "../pipeline/context.js";
 import { AuditLog, type AuditRecord, type PartitionCount } from "../state/audit-log.js";
 import { acquireCollectionLease } from "../state/collection-lease.js";
@@ -132,4 +132,15 @@ export async function erasedIdVariants(ctx: EtlContext): Promise<unknown[]> {
     if (record) ids.push(...idForms(record.profileId));
   }
   return ids;
+}
+
+/**
+ * Who no path may write to the lake: the profiles a tester rule excludes now, plus every erased
+ * student (both id forms). The hourly run, backfill chunks and reconcile all read it, so a rebuild
+ * or a repair never brings an erased student back.
+ */
+export async function loadLakeExclusion(ctx: EtlContext): Promise<TesterExclusion> {
+  const exclusion = await loadTesterExclusion(await ctx.db());
+  const erased = await erasedIdVariants(ctx);
+  return erased.length > 0 ? { ...exclusion, idVariants: [...exclusion.idVariants, ...erased] } : exclusion;
 }

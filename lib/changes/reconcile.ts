@@ -1,7 +1,7 @@
 import { BSON, type Document, type Filter } from "mongodb";
 import { atOrBefore, dayBounds } from "../backfill/day-filter.js";
 import { changeFieldOf, collections as allCollections, type CollectionSpec } from "../collections/index.js";
-import { excludedProfileFilter, loadTesterExclusion } from "../extract/testers.js";
+import { excludedProfileFilter } from "../extract/testers.js";
 import { testerFilter } from "../extract/window.js";
 import { formatRunId, utcDay } from "../load/lake-paths.js";
 import type { EtlContext } from "../pipeline/context.js";
@@ -10,6 +10,7 @@ import { acquireCollectionLease } from "../state/collection-lease.js";
 import { WatermarkStore } from "../state/watermarks.js";
 import { applyDayChanges, type Leaving } from "./apply-day-changes.js";
 import { curatedId, curatedIdCounts } from "./curated-ids.js";
+import { loadLakeExclusion } from "./erasure.js";
 import { lakeTarget } from "./purge.js";
 
 const DAY_MS = 86_400_000;
@@ -59,8 +60,7 @@ export async function reconcile(ctx: EtlContext, options: ReconcileOptions = {})
   const count = options.days ?? DEFAULT_RECONCILE_DAYS;
   const days = Array.from({ length: count }, (_, i) => utcDay(new Date(now.getTime() - (count - 1 - i) * DAY_MS)));
   const result: ReconcileResult = { runId, days: [], drift: false };
-  const db = await ctx.db();
-  const exclusion = await loadTesterExclusion(db);
+  const exclusion = await loadLakeExclusion(ctx); // erased students are not "missing"
   for (const spec of options.collections ?? allCollections) {
     const lease = await acquireCollectionLease(ctx.storage.stateBlobs.getContainerClient(ctx.config.containers.locks), spec.name, ctx.config.etl.leaseSeconds, 60_000);
     const skip = (reason: string) => days.forEach((day) => result.days.push({ collection: spec.name, day, mongo: 0, curated: 0, missing: 0, extra: 0, duplicates: 0, repaired: false, skipped: reason }));

@@ -1,12 +1,12 @@
 import { collections as allCollections, type CollectionSpec } from "../collections/index.js";
-import { loadTesterExclusion, type TesterExclusion } from "../extract/testers.js";
+import type { TesterExclusion } from "../extract/testers.js";
 import type { Logger } from "../log.js";
 import { newWindowId } from "../load/lake-paths.js";
 import { RunHistory } from "../state/run-history.js";
 import { WatermarkStore } from "../state/watermarks.js";
 import { recordCollectionRun } from "../telemetry/index.js";
 import type { EtlContext } from "./context.js";
-import { erasedIdVariants, purgeFlagged, runChangePass, type ChangePassSummary } from "../changes/index.js";
+import { loadLakeExclusion, purgeFlagged, runChangePass, type ChangePassSummary } from "../changes/index.js";
 import { runCollection } from "./run-collection.js";
 import { emptySummary, type CollectionRunSummary } from "./summary.js";
 import { errorText } from "../telemetry/error-text.js";
@@ -44,10 +44,8 @@ export async function runEtl(ctx: EtlContext, options: EtlRunOptions = {}): Prom
   const changesFailed: ChangePassSummary[] = [];
   let exclusion: TesterExclusion;
   try {
-    exclusion = await loadTesterExclusion(await ctx.db());
     // Erased students stay out of the lake (their documents by userId; see README "How changes reach the lake").
-    const erased = await erasedIdVariants(ctx);
-    if (erased.length > 0) exclusion = { ...exclusion, idVariants: [...exclusion.idVariants, ...erased] };
+    exclusion = await loadLakeExclusion(ctx);
   } catch (err) {
     // Without the tester list nothing may be written; every collection's run failed.
     const error = errorText(err);
