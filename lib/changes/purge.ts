@@ -8,7 +8,7 @@ import { crashpoint } from "../pipeline/fault-injection.js";
 import { AuditLog, type PartitionCount } from "../state/audit-log.js";
 import { acquireCollectionLease } from "../state/collection-lease.js";
 import { WatermarkStore } from "../state/watermarks.js";
-import { personField, personKey, removeFromPartition, type RemovalInput } from "./person-rows.js";
+import { lakeDays, personField, personKey, removeFromPartition, type RemovalInput } from "./person-rows.js";
 import { idDay } from "./placements.js";
 
 /** Profiles purged per collection and cycle at most; the rest follow in the next cycles. */
@@ -60,8 +60,8 @@ export async function personDays(db: Db, spec: CollectionSpec, ids: unknown[]): 
  * audit does not list as purged from this collection yet have every row removed from raw, curated
  * and quarantine, then one audit row each (profile, rule, partitions and counts, time). Runs under
  * the collection's lease, after its insert window: no window written with the old exclusion is in
- * flight, and later windows exclude the profile. The days to visit come from MongoDB (where the
- * profile's documents are); reconcile catches rows whose document has since moved or gone.
+ * flight, and later windows exclude the profile. Every day of the collection in the lake is
+ * visited (MongoDB no longer knows where a moved or deleted document's rows are).
  */
 export async function purgeFlagged(ctx: EtlContext, spec: CollectionSpec, exclusion: TesterExclusion, now = new Date()): Promise<PurgeSummary> {
   const summary: PurgeSummary = { collection: spec.name, outcome: "success", profiles: 0, partitions: 0, rows: 0 };
@@ -83,7 +83,11 @@ export async function purgeFlagged(ctx: EtlContext, spec: CollectionSpec, exclus
     const db = await ctx.db();
     const profiles = new Map<string, Document>();
     for await (const p of db.collection("profiles").find({ _id: { $in: pending.map((p) => p.id) } } as Document)) profiles.set(personKey(p._id)!, p);
-    const days = await personDays(db, spec, pending.map((p) => p.id));
+    // Every day the lake holds, not only where MongoDB places the person's documents now: one that
+    // moved or was deleted before the flag left rows on a day MongoDB no longer names (found by the
+    // fault-schedule simulation). A day without their rows is read, not rewritten.
+    const people = new Set(pending.map((p) => p.person));
+    const days = (await lakeDays(lakeTarget(ctx), spec.name)).map((day) => [day, people] as const);
     const input: RemovalInput = {
       target: lakeTarget(ctx),
       spec,
@@ -95,7 +99,7 @@ export async function purgeFlagged(ctx: EtlContext, spec: CollectionSpec, exclus
       stillHeld: () => lease.held,
     };
     const touched = new Map<string, PartitionCount[]>();
-    for (const [day, people] of [...days].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [day, people] of days) {
       const counts = await removeFromPartition(input, day, people);
       if (counts.size > 0) summary.partitions++;
       for (const [person, c] of counts) {
