@@ -182,9 +182,10 @@ async function rebuildPartition(
       );
     }
     const db = await ctx.db();
-    // Testers and erased students: a rebuild from MongoDB must not bring an erased student back.
-    const exclusion: TesterExclusion = spec.testerRule === "userId" ? await loadLakeExclusion(ctx) : { profileIds: [], idVariants: [] };
-    const excludeTesters = testerFilter(spec.testerRule, exclusion.idVariants, excludedProfileFilter);
+    // Testers and erased students: a rebuild from MongoDB must not bring an erased student back
+    // (their profile row and error logs included).
+    const exclusion: TesterExclusion = await loadLakeExclusion(ctx);
+    const excludeTesters = testerFilter(spec.testerRule, exclusion.idVariants, excludedProfileFilter, exclusion.erased);
     return rebuildDay({
       db,
       target,

@@ -123,15 +123,21 @@ export async function runErasure(ctx: EtlContext, requestId: string, options: Er
   }
 }
 
-/** Ids erased so far (both forms): kept out of later extraction and change passes. */
+/**
+ * Ids of every erasure request (both forms), from the moment it is accepted, not only once done: a
+ * run that starts while the erasure is queued or running must not write the student's new documents
+ * into partitions the erasure has already visited.
+ */
 export async function erasedIdVariants(ctx: EtlContext): Promise<unknown[]> {
   const audit = new AuditLog(ctx.storage.table(ctx.config.tables.audit));
-  const ids: unknown[] = [];
-  for (const key of await audit.doneKeys("erasure")) {
-    const record = await audit.get("erasure", key);
-    if (record) ids.push(...idForms(record.profileId));
-  }
-  return ids;
+  return [...(await audit.profileIds("erasure"))].flatMap((key) => idForms(personId(key)));
+}
+
+/** The id a person key (personKey) stands for: 24-hex as is, `s:`/`n:` keys back to their string/number. */
+function personId(key: string): unknown {
+  if (key.startsWith("s:")) return key.slice(2);
+  if (key.startsWith("n:")) return Number(key.slice(2));
+  return key;
 }
 
 /**
@@ -142,5 +148,5 @@ export async function erasedIdVariants(ctx: EtlContext): Promise<unknown[]> {
 export async function loadLakeExclusion(ctx: EtlContext): Promise<TesterExclusion> {
   const exclusion = await loadTesterExclusion(await ctx.db());
   const erased = await erasedIdVariants(ctx);
-  return erased.length > 0 ? { ...exclusion, idVariants: [...exclusion.idVariants, ...erased] } : exclusion;
+  return erased.length > 0 ? { ...exclusion, idVariants: [...exclusion.idVariants, ...erased], erased } : exclusion;
 }

@@ -74,7 +74,7 @@ export async function reconcile(ctx: EtlContext, options: ReconcileOptions = {})
         skip(wm.pending ? `insert window ${wm.pending.runId} is pending` : "nothing committed yet");
         continue;
       }
-      const testers = testerFilter(spec.testerRule, exclusion.idVariants, excludedProfileFilter);
+      const testers = testerFilter(spec.testerRule, exclusion.idVariants, excludedProfileFilter, exclusion.erased);
       for (const day of days) {
         if (new Date(`${day}T00:00:00Z`) > wm.last.createdAt) continue; // the hourly path has not reached it
         result.days.push(await reconcileDay(ctx, spec, day, { last: wm.last, testers, now, runId, stillHeld: () => lease.held }));

@@ -82,7 +82,7 @@ export async function runChangePass(ctx: EtlContext, spec: CollectionSpec, optio
     const field = changeFieldOf(spec);
     const lower = new Date(wm.windowUpper.getTime() - FIRST_PASS_LOOKBACK_MS);
     const extra: Filter<Document>[] = [{ createdAt: { $type: "date" } }, atOrBefore(wm.last)]; // insert windows own the rest
-    const testers = testerFilter(spec.testerRule, options.exclusion.idVariants, excludedProfileFilter);
+    const testers = testerFilter(spec.testerRule, options.exclusion.idVariants, excludedProfileFilter, options.exclusion.erased);
     if (testers) extra.push(testers);
     const db = await ctx.db();
     const cursor = db.collection(spec.name).find(changeWindowFilter(field, mark.last, lower, upper, extra), {

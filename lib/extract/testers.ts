@@ -17,6 +17,11 @@ export interface TesterExclusion {
   profileIds: unknown[];
   /** Every form each id may take in other collections (ObjectId and 24-hex string). */
   idVariants: unknown[];
+  /**
+   * Erased students, every id form (also in idVariants): kept out of every collection by its person
+   * field, the profile's own row (`_id`) and error logs included, which the tester rules do not cover.
+   */
+  erased?: unknown[];
 }
 
 const HEX24 = /^[0-9a-f]{24}$/i;

@@ -53,9 +53,13 @@ export function untimedFilter(previousUpper: Date, upper: Date, extra?: Filter<D
   return { $and: clauses };
 }
 
-/** Tester filter for one collection, by its spec's rule. */
-export function testerFilter(rule: "profile" | "userId" | "none", idVariants: unknown[], profileFilter: Filter<Document>): Filter<Document> | undefined {
-  if (rule === "profile") return { $nor: [profileFilter] };
-  if (rule === "userId" && idVariants.length > 0) return { userId: { $nin: idVariants } };
+/**
+ * Tester filter for one collection, by its spec's rule, plus erased students (`erased`, every id
+ * form): a profile by its own `_id`, error logs (rule `none`, testers kept) by `userId`.
+ */
+export function testerFilter(rule: "profile" | "userId" | "none", idVariants: unknown[], profileFilter: Filter<Document>, erased: unknown[] = []): Filter<Document> | undefined {
+  if (rule === "profile") return erased.length > 0 ? { $and: [{ $nor: [profileFilter] }, { _id: { $nin: erased } } as Filter<Document>] } : { $nor: [profileFilter] };
+  if (rule === "userId" && idVariants.length > 0) return { userId: { $nin: [...new Set([...idVariants, ...erased])] } };
+  if (erased.length > 0) return { userId: { $nin: erased } };
   return undefined;
 }

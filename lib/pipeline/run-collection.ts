@@ -114,7 +114,7 @@ async function runWindow(
 
   const db = await ctx.db();
   const exclusion = options.exclusion ?? (await loadTesterExclusion(db));
-  const excludeTesters = testerFilter(spec.testerRule, exclusion.idVariants, excludedProfileFilter);
+  const excludeTesters = testerFilter(spec.testerRule, exclusion.idVariants, excludedProfileFilter, exclusion.erased);
   const collection = db.collection(spec.name);
   summary.testersExcluded = await countExcluded(spec, exclusion, (f) => collection.countDocuments(windowFilter(window, f)));
 

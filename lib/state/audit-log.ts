@@ -109,6 +109,14 @@ export class AuditLog {
     }
   }
 
+  /** Profile ids of every row of a kind, whatever its status. */
+  async profileIds(kind: AuditKind): Promise<Set<string>> {
+    const ids = new Set<string>();
+    const filter = `PartitionKey eq '${kind}'`;
+    for await (const e of this.table.listEntities<{ profileId?: string }>({ queryOptions: { filter, select: ["profileId"] } })) if (e.profileId) ids.add(e.profileId);
+    return ids;
+  }
+
   /** Keys of every finished row of a kind (for a purge: the profiles already purged). */
   async doneKeys(kind: AuditKind): Promise<Set<string>> {
     const keys = new Set<string>();

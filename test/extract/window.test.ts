@@ -1,8 +1,8 @@
 import { ObjectId } from "mongodb";
 import { describe, expect, it } from "vitest";
 import { typesAfter } from "../../lib/extract/id-order.js";
-import { tieBreakFilter, untimedFilter, windowFilter } from "../../lib/extract/window.js";
-import { idForms } from "../../lib/extract/testers.js";
+import { testerFilter, tieBreakFilter, untimedFilter, windowFilter } from "../../lib/extract/window.js";
+import { excludedProfileFilter, idForms } from "../../lib/extract/testers.js";
 
 describe("windowFilter", () => {
   const upper = new Date("2026-03-21T00:58:00Z");
@@ -54,5 +54,21 @@ describe("idForms", () => {
   });
   it("keeps other ids as they are", () => {
     expect(idForms("user-7")).toEqual(["user-7"]);
+  });
+});
+
+describe("testerFilter", () => {
+  const tester = new ObjectId("65f0000000000000000000aa");
+  const erased = idForms(new ObjectId("65f0000000000000000000bb"));
+  it("keeps each rule's tester filter when nobody is erased", () => {
+    expect(testerFilter("profile", idForms(tester), excludedProfileFilter)).toEqual({ $nor: [excludedProfileFilter] });
+    expect(testerFilter("userId", idForms(tester), excludedProfileFilter)).toEqual({ userId: { $nin: idForms(tester) } });
+    expect(testerFilter("none", idForms(tester), excludedProfileFilter)).toBeUndefined();
+  });
+
+  it("keeps erased students out of every rule: a profile by its own _id, error logs by userId (testers' kept)", () => {
+    expect(testerFilter("profile", [], excludedProfileFilter, erased)).toEqual({ $and: [{ $nor: [excludedProfileFilter] }, { _id: { $nin: erased } }] });
+    expect(testerFilter("userId", idForms(tester), excludedProfileFilter, erased)).toEqual({ userId: { $nin: [...idForms(tester), ...erased] } });
+    expect(testerFilter("none", idForms(tester), excludedProfileFilter, erased)).toEqual({ userId: { $nin: erased } });
   });
 });
