@@ -5,11 +5,11 @@
  *   --messages N      the main window (default 50,000 ~1 KB messages)
  *   --small N         the small window for the marginal cost (default 5,000)
  *   --sizes a,b,…     instead: only the CLI at each window size, for the flat-memory curve
- *   --runner R        compiled (default: the campus-etl bin built by tsc, like the Functions host's
- *                     code) | tsx (npm run etl)
+ *   --runner R        compiled (default: the bundled campus-etl bin, npm run build, with the
+ *                     heap flags of its shebang) | tsx (npm run etl)
  *   --profile DIR     also write a V8 CPU profile of each CLI run into DIR (node --cpu-prof)
- *   --node-flags="…"  extra node flags for the CLI child (with =), e.g. a heap cap for 512 MB:
- *                     "--max-old-space-size=128 --max-semi-space-size=4"
+ *   --node-flags="…"  extra node flags for the CLI child (with =), after the shebang's (the last
+ *                     of a flag wins), e.g. "--max-semi-space-size=8"
  *   --no-build        reuse dist/ as it is
  *
  * Every figure is one child process measured by the kernel (GNU time): CPU-s = user + system,
@@ -17,7 +17,7 @@
  * Then the cold import of the Functions entry files (compiled), without and with telemetry.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -42,8 +42,20 @@ const dist = join(root, "dist");
 const runner = values.runner === "tsx" ? "tsx" : "compiled";
 const scriptArgs = (name: string) =>
   runner === "compiled" ? [join(dist, "scripts", `${name}.js`)] : ["--import", "tsx", join(root, "scripts", `${name}.ts`)];
-// The CLI: the compiled `campus-etl` bin (what an operator installs), or `npm run etl` through tsx.
-const cliArgs = () => (runner === "compiled" ? [join(dist, "lib/cli/bin.js")] : ["--import", "tsx", join(root, "scripts/etl.ts")]);
+// The CLI: the bundled `campus-etl` bin (what an operator installs) started as its shebang starts
+// it (with its heap flags), or `npm run etl` through tsx.
+const cliArgs = (extraFlags: string[]) =>
+  runner === "compiled"
+    ? [...shebangFlags(join(dist, "cli/bin.js")), ...extraFlags, join(dist, "cli/bin.js")]
+    : [...extraFlags, "--import", "tsx", join(root, "scripts/etl.ts")];
+
+/** The node flags on a bin's `#!/usr/bin/env -S node …` line. */
+function shebangFlags(bin: string): string[] {
+  const first = readFileSync(bin, "utf8").slice(0, 400).split("\n", 1)[0]!;
+  const match = /^#!\/usr\/bin\/env (?:-S )?node(.*)$/.exec(first);
+  if (!match) throw new Error(`${bin} does not start with a node shebang: ${first}`);
+  return match[1]!.split(/\s+/).filter(Boolean);
+}
 
 /** Same environment as a user's shell, minus telemetry: the bench measures the ETL, not exporting. */
 function baseEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -75,7 +87,7 @@ async function runCli(stack: LocalStack, database: string, docs: number): Promis
   const tag = database.replace(/[^a-z0-9]/g, "");
   const profile = values.profile ? ["--cpu-prof", "--cpu-prof-dir", resolve(values.profile), "--cpu-prof-name", `etl-${docs}.cpuprofile`] : [];
   const flags = values["node-flags"].split(/\s+/).filter(Boolean);
-  const cost = await measureNode([...flags, ...profile, ...cliArgs(), "run", "--collection", "messages"], baseEnv(stackEnv(stack, { MONGODB_DATABASE: database, ...isolated(tag) })));
+  const cost = await measureNode([...cliArgs([...flags, ...profile]), "run", "--collection", "messages"], baseEnv(stackEnv(stack, { MONGODB_DATABASE: database, ...isolated(tag) })));
   const landed = (zone: string) => [...cost.stdout.matchAll(new RegExp(`${zone}: (\\d+) (?:rows|docs)`, "g"))].reduce((n, m) => n + Number(m[1]), 0);
   const run = { ...cost, raw: landed("raw"), curated: landed("curated") };
   if (run.raw !== docs) throw new Error(`the CLI wrote ${run.raw} raw lines for ${docs} documents:\n${cost.stdout.slice(-2000)}`);
@@ -163,6 +175,8 @@ async function main() {
     // The bench's children (and the Functions host) run compiled JS; scripts are built beside lib/.
     const tsc = spawnSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", join(root, "tsconfig.json"), "--outDir", dist], { stdio: "inherit" });
     if (tsc.status !== 0) throw new Error("the TypeScript build failed; see above");
+    const bundle = spawnSync(process.execPath, [join(root, "scripts/build-cli.mjs")], { stdio: "inherit" });
+    if (bundle.status !== 0) throw new Error("bundling the CLI failed; see above");
   }
   const stack = await startLocalStack();
   try {
