@@ -19,18 +19,17 @@ param location string = resourceGroup().location
 ])
 param hostingPlan string = 'FlexConsumption'
 
-// Measured with `npm run bench:etl -- --sizes …` (Node 20, default V8 heap sizing): one ETL worker
-// peaks at 195 MB RSS over a 10k-message window, ~300 MB at 50k and 343 MB at 200k, so 2048 stays
-// the default. 512 needs the worker's heap capped (languageWorkers__node__arguments =
-// "--max-old-space-size=128 --max-semi-space-size=4": 140-162 MB, flat from 10k to 100k, ~30 % more
-// CPU). See docs/BENCHMARKS.md.
-@description('Flex Consumption instance memory in MB (billed per GB-second): 512 is a quarter of the cost of 2048. Ignored on ElasticPremium.')
-@allowed([
-  512
-  2048
-  4096
-])
+// Measured with `npm run bench:etl -- --sizes …` (Node 20): with V8's default heap sizing one ETL
+// worker peaked at 195 MB RSS over a 10k-message window, ~300 MB at 50k and 343 MB at 200k; with
+// nodeWorkerArguments below (the heap flags the campus-etl bin also runs with) ~200 MB, flat with the
+// window (docs/BENCHMARKS.md). That leaves a 512 MB instance ~300 MB for the Functions host, which
+// was not measured here (no host locally), so 2048 stays the default: try 512 and watch memory.
 param flexInstanceMemoryMB int = 2048
+
+// Without a cap V8 lets the heap grow far past what the ETL keeps live (~40 MB). The same flags as
+// the campus-etl bin's shebang (scripts/build-cli.mjs; test/infra/app-settings.test.ts keeps them equal).
+@description('Node.js worker arguments (languageWorkers__node__arguments): V8 heap flags that keep one ETL run near 200 MB RSS. A window of very large documents may need a larger --max-old-space-size.')
+param nodeWorkerArguments string = '--max-old-space-size=160 --max-semi-space-size=16'
 
 @minLength(1)
 @description('E-mail addresses that receive the ETL alerts (deploy.yml refuses an empty or malformed ALERT_EMAIL before it gets here).')
@@ -125,6 +124,7 @@ var hosting = {
   // Six hourly timers and a backfill queue: a few instances at most; Flex's floor is 40.
   maximumInstanceCount: isFlex ? 40 : 3
   instanceMemoryMB: flexInstanceMemoryMB
+  nodeWorkerArguments: nodeWorkerArguments
   packageContainer: 'app-package'
   premiumPackageBlob: 'etl.zip'
 }

@@ -30,6 +30,8 @@ var hostSettings = {
   APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
   // Application Insights has local auth off: the host and the SDK send telemetry as the identity.
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+  // Arguments the host starts the Node worker with (both plans; not on Flex's deprecated list): heap flags.
+  languageWorkers__node__arguments: hosting.nodeWorkerArguments
 }
 
 // Flex Consumption takes runtime and package from functionAppConfig and rejects these settings.

@@ -3,6 +3,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { requiredInAzure, settingNames } from "../../lib/config.js";
 import { egressSettingNames } from "../../lib/network/egress-ip.js";
+// @ts-expect-error: plain JavaScript build script, no declarations
+import { NODE_HEAP_FLAGS } from "../../scripts/build-cli.mjs";
 import {
   childProperty,
   directKeys,
@@ -38,6 +40,7 @@ const platformSettings: Record<string, string> = {
   FUNCTIONS_WORKER_RUNTIME: "EP1 worker runtime",
   WEBSITE_RUN_FROM_PACKAGE: "EP1 package URL",
   WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID: "EP1 package read with the identity",
+  languageWorkers__node__arguments: "Functions host: node flags of the worker (heap cap)",
 };
 
 function settingValueText(name: string): string {
@@ -83,6 +86,13 @@ describe("Function App settings in Bicep", () => {
   it("send telemetry with Entra ID, since local auth is disabled", () => {
     expect(settingValueText("APPLICATIONINSIGHTS_AUTHENTICATION_STRING")).toContain("Authorization=AAD");
     expect(readFileSync(join(infraDir, "core/monitor/monitoring.bicep"), "utf8")).toMatch(/DisableLocalAuth:\s*true/);
+  });
+
+  it("start the Node worker with the heap flags the campus-etl bin runs with", () => {
+    expect(settingValueText("languageWorkers__node__arguments")).toBe("hosting.nodeWorkerArguments");
+    const param = /^param nodeWorkerArguments string = '([^']*)'$/m.exec(main.source)?.[1];
+    expect(param, "param nodeWorkerArguments in infra/main.bicep").toBe(NODE_HEAP_FLAGS);
+    expect(main.source).toMatch(/nodeWorkerArguments:\s*nodeWorkerArguments/);
   });
 
   it("expect the NAT gateway's IP as the egress IP", () => {
