@@ -3,6 +3,7 @@ import { ObjectId, type Document } from "mongodb";
 import { changeFieldOf, type CollectionSpec } from "../collections/spec.js";
 import type { ApplyInput } from "./apply-day-changes.js";
 import type { LakeTarget } from "../load/partition-files.js";
+import { listUntimedFiles, UNTIMED_DAY } from "../load/untimed-files.js";
 import { crashpoint } from "../pipeline/fault-injection.js";
 import {
   currentRawDocuments,
@@ -64,6 +65,7 @@ export async function removeFromPartition(input: RemovalInput, day: string, peop
     const c = counts.get(person) ?? counts.set(person, { raw: 0, curated: 0, quarantine: 0 }).get(person)!;
     c[zone]++;
   };
+  if (day === UNTIMED_DAY) return removeUntimed(input, whose, count).then(() => counts);
   const lock = await lockPartition(input.locks, spec.name, day, input.leaseSeconds);
   if (!lock) throw new PartitionBusyError(spec.name, day, "the removal");
   try {
@@ -105,6 +107,24 @@ export async function removeFromPartition(input: RemovalInput, day: string, peop
     return counts;
   } finally {
     await lock.release();
+  }
+}
+
+/**
+ * Untimed documents sit one per file in the epoch partition, owned by no day (lib/load/untimed-files.ts),
+ * so no partition rewrite sees them: a person's files are deleted whole, under the collection lease
+ * (windows no longer write them: the person is excluded).
+ */
+async function removeUntimed(input: RemovalInput, whose: (doc: Document) => string | undefined, count: (person: string, zone: keyof RemovalCounts) => void): Promise<void> {
+  const container = input.target.lake.getContainerClient(input.target.containers.quarantine);
+  for (const name of await listUntimedFiles(input.target, input.spec.name)) {
+    for await (const { line } of zoneLines(input.target, "quarantine", [name])) {
+      const person = whose((parseRawLine(line).doc ?? {}) as Document);
+      if (!person) continue;
+      if (!input.stillHeld()) throw new Error(`Lost the lease on ${input.spec.name} while removing untimed documents; left for the replay`);
+      await container.getBlobClient(name).deleteIfExists();
+      count(person, "quarantine");
+    }
   }
 }
 
