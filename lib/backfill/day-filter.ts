@@ -30,6 +30,19 @@ export function committedDayFilter(day: string, last: DocKey | undefined, extra?
 }
 
 /**
+ * Documents of `day` past the committed watermark (key > `last`): the next insert windows own them
+ * and will write them. Undefined when the watermark is past the whole day.
+ */
+export function aheadOfWatermarkFilter(day: string, last: DocKey | undefined): Filter<Document> | undefined {
+  const { start, end } = dayBounds(day);
+  const onDay: Filter<Document> = { createdAt: { $gte: start, $lt: end } };
+  if (!last) return onDay;
+  if (last.createdAt >= end) return undefined;
+  const after: Filter<Document> = { $or: [{ createdAt: { $gt: last.createdAt } }, { $and: [{ createdAt: last.createdAt }, tieBreakFilter(last.id)] }] };
+  return { $and: [onDay, after] };
+}
+
+/**
  * Documents without a usable createdAt, placed by their ObjectId's second as the hourly run places
  * them (lib/extract/window.ts untimedFilter): those of `day` up to the committed window's upper
  * second. Undefined when that range is empty.

@@ -11,7 +11,7 @@ import { recordBackfillChunk } from "../telemetry/index.js";
 import { parseChunkMessage, type ChunkMessage } from "./chunk-message.js";
 import { JobStore } from "./job-store.js";
 import { lockPartition, rebuildDay, replacePartition, rescoreDay, snapshotPartition, type DayCounts, type Replacement } from "../rewrite/index.js";
-import { committedDayFilter, committedUntimedFilter } from "./day-filter.js";
+import { aheadOfWatermarkFilter, committedDayFilter, committedUntimedFilter } from "./day-filter.js";
 import { chunkFileId } from "./plan.js";
 import { errorText } from "../telemetry/error-text.js";
 
@@ -194,6 +194,10 @@ async function rebuildPartition(
       fileId,
       timed: committedDayFilter(chunk.day, last, excludeTesters),
       untimed: committedUntimedFilter(chunk.day, snapshot.watermark.windowUpper, excludeTesters),
+      // Raw is history: the day's older versions and tombstones stay (read under the partition lock).
+      supersededRaw: snapshot.committed.raw,
+      ahead: aheadOfWatermarkFilter(chunk.day, last),
+      now: attempt.now ?? new Date(),
       batchSize: config.etl.batchSize,
       log,
     });

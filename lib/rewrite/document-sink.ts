@@ -2,7 +2,8 @@ import type { Document } from "mongodb";
 import type { CollectionSpec } from "../collections/spec.js";
 import { PartitionFiles, type FileWritten, type LakeTarget } from "../load/partition-files.js";
 import type { Logger } from "../log.js";
-import { describeId } from "../transform/bson-values.js";
+import { errorText } from "../telemetry/error-text.js";
+import { describeId, hasUnreadableDate, toRawLine } from "../transform/bson-values.js";
 import { curate } from "../transform/curated-row.js";
 
 /** What one partition's replacement holds. */
@@ -30,6 +31,18 @@ export interface SinkZones {
 }
 
 /**
+ * Reads a document again with its dates exact (lib/rewrite/mongo-source.ts exactDocument): the
+ * driver turns a BSON date outside the JS range into an Invalid Date, which raw cannot hold.
+ */
+export type Reread = (doc: Document) => Promise<Document | undefined>;
+
+export interface SinkOptions {
+  zones?: SinkZones;
+  /** Given by sources that read MongoDB; without it such a document's raw line keeps the Invalid Date. */
+  reread?: Reread;
+}
+
+/**
  * The one place a document becomes lake files for a partition: raw line → curate → curated row or
  * quarantine line, with counts. Every rewrite (rebuild, re-score, change capture, purge, erasure,
  * reconcile) goes through it, so they all curate exactly as the others do.
@@ -37,6 +50,7 @@ export interface SinkZones {
 export class DocumentSink {
   readonly counts = emptyCounts();
   private readonly files: PartitionFiles;
+  private readonly zones: SinkZones;
 
   constructor(
     target: LakeTarget,
@@ -44,23 +58,68 @@ export class DocumentSink {
     readonly day: string,
     readonly fileId: string,
     private readonly log: Logger,
-    private readonly zones: SinkZones = { raw: true, quarantine: true },
+    private readonly options: SinkOptions = {},
   ) {
     this.files = new PartitionFiles(target, spec, day, fileId);
+    this.zones = options.zones ?? { raw: true, quarantine: true };
   }
 
-  /** A document with a usable createdAt: raw line (when the sink writes raw), then curated or quarantine. */
-  async write(doc: Document): Promise<void> {
+  /**
+   * A document with a usable createdAt: raw line (when the sink writes raw), then curated or
+   * quarantine. Returns the document as raw holds it (re-read when its dates needed it), or
+   * undefined when it could not be written as a raw line and went to quarantine instead.
+   */
+  async write(doc: Document): Promise<Document | undefined> {
     this.counts.documents++;
-    if (this.zones.raw) await this.files.writeRaw(doc);
+    let kept = doc;
+    if (this.zones.raw) {
+      const raw = await this.rawLine(doc);
+      if ("unwritable" in raw) {
+        await this.reject(doc, raw.unwritable, this.zones.quarantine);
+        return undefined;
+      }
+      kept = raw.doc;
+      await this.files.writeRawLine(raw.line);
+    }
     this.counts.rawRows++;
-    await this.curate(doc, this.zones.quarantine);
+    await this.curate(kept, this.zones.quarantine);
+    return kept;
   }
 
-  /** A raw line only: a version that is history, or whose curated row is decided elsewhere. */
-  async recordRaw(doc: Document): Promise<void> {
-    await this.files.writeRaw(doc);
+  /** A raw line only: a version that is history, or whose curated row is decided elsewhere. Same return as `write`. */
+  async recordRaw(doc: Document): Promise<Document | undefined> {
+    const raw = await this.rawLine(doc);
+    if ("unwritable" in raw) {
+      await this.reject(doc, raw.unwritable, this.zones.quarantine);
+      return undefined;
+    }
+    await this.files.writeRawLine(raw.line);
     this.counts.rawRows++;
+    return raw.doc;
+  }
+
+  /**
+   * The document's lossless line, as the hourly path makes it: an Invalid Date on the line means the
+   * driver lost a date, so the document is read again exactly. A document Extended JSON cannot write
+   * is this document's problem alone (quarantined); a failed re-read is MongoDB's (thrown).
+   */
+  private async rawLine(doc: Document): Promise<{ doc: Document; line: string } | { unwritable: string }> {
+    type Serialised = { doc: Document; line: string } | { unwritable: string };
+    const serialise = (d: Document): Serialised => {
+      try {
+        return { doc: d, line: toRawLine(d) };
+      } catch (err) {
+        return { unwritable: `cannot be written as Extended JSON: ${errorText(err)}` };
+      }
+    };
+    const first = serialise(doc);
+    if (!("line" in first) || !hasUnreadableDate(first.line)) return first;
+    const exact = this.options.reread ? await this.options.reread(doc) : undefined;
+    if (!exact) {
+      this.log.warn(`Doc ${describeId(doc._id)} holds a date outside the JavaScript range and this source cannot re-read it exactly; its raw line says NaN there`);
+      return first;
+    }
+    return serialise(exact);
   }
 
   /** A curated row; a document failing the transform is quarantined when `quarantineRejected`, else counted. */
@@ -70,7 +129,12 @@ export class DocumentSink {
       await this.reject(doc, curation.rejected, quarantineRejected);
       return;
     }
-    await this.files.writeCurated(curation.row);
+    try {
+      await this.files.writeCurated(curation.row);
+    } catch (err) {
+      await this.reject(doc, `curated row cannot be written: ${errorText(err)}`, quarantineRejected);
+      return;
+    }
     this.counts.curatedRows++;
     if (curation.note) this.counts.notes[curation.note] = (this.counts.notes[curation.note] ?? 0) + 1;
   }

@@ -5,10 +5,11 @@
  * Backfill, compaction, re-score, change capture, purge, erasure and reconcile all use it.
  */
 export { snapshotPartition, WatermarkMovingError, type PartitionSnapshot, type SnapshotHooks } from "./partition-snapshot.js";
-export { DocumentSink, fillSink, emptyCounts, type DayCounts, type SinkZones } from "./document-sink.js";
-export { mongoDocuments } from "./mongo-source.js";
+export { DocumentSink, fillSink, emptyCounts, type DayCounts, type SinkZones, type SinkOptions, type Reread } from "./document-sink.js";
+export { mongoDocuments, exactDocument } from "./mongo-source.js";
+export { carryHistory, CurrentVersions, departure, type HistoryCarried, type HistoryInput } from "./carry-history.js";
 export { currentRawDocuments, readRawState, zoneLines, versionText, type RawState } from "./raw-source.js";
-export { TOMBSTONE_FIELD, tombstoneLine, lineKey, isNewer, parseRawLine, idText, type Tombstone, type TombstoneReason, type LineKey } from "./raw-history.js";
+export { TOMBSTONE_FIELD, tombstoneLine, lineKey, documentKey, historyKey, idFromText, isNewer, parseRawLine, idText, type Tombstone, type TombstoneReason, type LineKey } from "./raw-history.js";
 export { rebuildDay, type RebuildInput } from "./rebuild-day.js";
 export { rescoreDay, type RescoreInput } from "./rescore-day.js";
 export { replacePartition, type Replacement, type ReplaceSteps } from "./replace-partition.js";

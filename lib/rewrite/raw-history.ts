@@ -55,6 +55,26 @@ export function lineKey(line: string, changeField: string): LineKey {
   return { id, version: dateMs(value[changeField]) ?? Number.NEGATIVE_INFINITY, tombstone: false };
 }
 
+/**
+ * The key of the line `toRawLine(doc)` would give, without writing it: equal to that line's
+ * `lineKey` (a date outside the JS range keeps its exact milliseconds through OutOfRangeDate).
+ */
+export function documentKey(doc: Document, changeField: string): LineKey {
+  const value = doc[changeField] as unknown;
+  return { id: idText(doc._id), version: value instanceof Date ? Number(value.getTime()) : Number.NEGATIVE_INFINITY, tombstone: false };
+}
+
+/**
+ * What raw holds once: a version per (_id, change time), a tombstone per (_id, version). A tombstone
+ * and a version of the same time are two lines, so they have two keys.
+ */
+export const historyKey = (key: LineKey) => `${key.id}@${key.version}${key.tombstone ? "!" : ""}`;
+
+/** The _id a LineKey's `id` text stands for, decoded as the driver would give it. */
+export function idFromText(text: string): unknown {
+  return (BSON.EJSON.parse(`{"v":${text}}`, { relaxed: false }) as { v: unknown }).v;
+}
+
 /** True when `candidate` replaces `current` as a document's newest line. */
 export function isNewer(candidate: LineKey, current: LineKey): boolean {
   if (candidate.version !== current.version) return candidate.version > current.version;

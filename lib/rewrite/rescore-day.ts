@@ -21,7 +21,7 @@ export interface RescoreInput {
  */
 export async function rescoreDay(input: RescoreInput): Promise<{ counts: DayCounts; written: FileWritten[] }> {
   const { target, spec, snapshot, fileId, log } = input;
-  const result = await fillSink(new DocumentSink(target, spec, snapshot.day, fileId, log, { raw: false, quarantine: false }), async (sink) => {
+  const result = await fillSink(new DocumentSink(target, spec, snapshot.day, fileId, log, { zones: { raw: false, quarantine: false } }), async (sink) => {
     for await (const doc of currentRawDocuments(target, snapshot.committed.raw, changeFieldOf(spec))) await sink.write(doc);
   });
   if (result.counts.quarantined > 0) log.info(`${spec.name} ${snapshot.day}: ${result.counts.quarantined} raw docs fail the transform; they stay in quarantine`);
