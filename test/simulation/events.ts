@@ -9,7 +9,7 @@ import type { EtlContext } from "../../lib/pipeline/context.js";
 import { runEtl } from "../../lib/pipeline/run-etl.js";
 import { WatermarkStore, type WatermarkState } from "../../lib/state/watermarks.js";
 import { drawCrash, drawStorageFaults, type Draw, type SimEvent } from "./schedule.js";
-import { idKey } from "./invariant.js";
+import { idKey, versionOf } from "./invariant.js";
 import type { World, WriterFaults, WriterOutcome } from "./world.js";
 
 /** The running simulation an event applies to. */
@@ -22,6 +22,18 @@ export interface Sim {
    * window will see them, only a backfill of their day; until one runs they may be absent (never doubled).
    */
   late: Set<string>;
+  /** Every version (./invariant.ts versionOf) each document had in MongoDB, by key. */
+  versions: Map<string, Set<number>>;
+  /** Keys of documents deleted from MongoDB. */
+  deleted: Set<string>;
+  /** Raw versions observed at quiet points (./invariant.ts observeRaw). */
+  seen: Map<string, { person: string | undefined; where: string }>;
+}
+
+/** Records the version a document now has in MongoDB (after an insert, update or move). */
+export function recordVersion(sim: Sim, doc: Document): void {
+  const key = idKey(doc._id);
+  (sim.versions.get(key) ?? sim.versions.set(key, new Set()).get(key)!).add(versionOf(doc));
 }
 
 /**
@@ -55,7 +67,7 @@ const MAX_DELIVERIES = 3;
 
 // ---------------------------------------------------------------- documents
 
-export const students = [new ObjectId("65f000000000000000000001"), new ObjectId("65f000000000000000000002")];
+export const students = ["65f000000000000000000001", "65f000000000000000000002", "65f000000000000000000003", "65f000000000000000000004"].map((hex) => new ObjectId(hex));
 export const tester = new ObjectId("65f0000000000000000000ff");
 
 function objectIdAt(d: Draw, at: Date): ObjectId {
@@ -70,11 +82,20 @@ function oddId(d: Draw): unknown {
   return d.pick([() => `s-${n}`, () => new Int32(n % 2_000_000_000), () => Long.fromNumber(n * 1000), () => new Double(n + 0.5), () => new Binary(Buffer.from(`b${n}`))])();
 }
 
-/** One message as users (and bugs) make them: mostly now, some late, untimed, odd ids, testers. */
+/** One message as users (and bugs) make them: mostly now, some late, untimed, odd ids, testers; userId as ObjectId or its hex. */
 function drawMessage(d: Draw): Document {
+  const doc = drawMessageShape(d);
+  // Most carry updatedAt (equal to createdAt: unchanged since creation); some have none at all.
+  if (doc.createdAt instanceof Date && d.chance(0.8)) doc.updatedAt = doc.createdAt;
+  d.docs.push({ id: idKey(doc._id), ...(doc.createdAt instanceof Date ? { createdAt: doc.createdAt } : {}) });
+  return doc;
+}
+
+function drawMessageShape(d: Draw): Document {
   const now = d.clock;
   const shape = d.random();
-  const base = { userId: d.pick(students), category: d.pick(["system", "question", "activity"]), studentMessage: "how do I start?", aiResponse: "step by step." };
+  const student = d.pick(students);
+  const base = { userId: d.chance(0.3) ? student.toHexString() : student, category: d.pick(["system", "question", "activity"]), studentMessage: "how do I start?", aiResponse: "step by step." };
   const at = (ms: number) => new Date(Math.floor(ms / 1000) * 1000 + d.int(0, 999));
   if (shape < 0.55) return { _id: objectIdAt(d, now), ...base, createdAt: at(now.getTime() - d.int(0, 55) * 60_000) };
   if (shape < 0.65) return { _id: objectIdAt(d, now), ...base, createdAt: at(now.getTime() - d.int(2, 60) * HOUR) }; // behind the watermark
@@ -108,6 +129,7 @@ registerEventKind({
     const wm = await new WatermarkStore(sim.world.ctx.storage.table(sim.world.config.tables.watermarks)).read(e.collection as string);
     for (const doc of docs) if (isBehind(doc, wm)) sim.late.add(idKey(doc._id));
     await sim.world.db.collection(e.collection as string).insertMany(docs);
+    if (e.collection === SIM_COLLECTION) for (const doc of docs) recordVersion(sim, doc);
     sim.trace.push(`insert ${docs.length} into ${e.collection as string}`);
   },
 });
@@ -115,6 +137,8 @@ registerEventKind({
 // ---------------------------------------------------------------- hourly runs
 
 const hourlyPoints = ["after-claim", "doc-written", "partition-closed", "before-commit", "after-commit"] as const;
+/** The change pass and the purge run inside the hourly run, after its insert window committed. */
+const changePoints = ["changes-claimed", "changes-day-written", "changes-before-commit", "changes-after-commit", "purge-written", "purge-before-commit"] as const;
 
 /** Clocks as they misbehave: the next hour mostly, or the same second again, backwards, skewed. */
 function drawClock(d: Draw): { clock: Date; jump: string } {
@@ -131,12 +155,13 @@ export function hourlyRun(ctx: EtlContext, clock: Date) {
   return runEtl(ctx, { collections: [messages], now: clock });
 }
 
-function describeOutcome(o: WriterOutcome<unknown>): string {
+export function describeOutcome(o: WriterOutcome<unknown>): string {
   if (o.state === "failed") return `failed: ${o.error}`;
   if (o.state !== "done") return o.state;
   const r = o.value as Awaited<ReturnType<typeof runEtl>> | undefined;
   const s = r?.summaries?.[0];
-  return s ? `${s.outcome}${s.error ? ` (${s.error})` : ""}, ${s.rawRows} raw, ${s.quarantined} quarantined` : "done";
+  const changes = r?.changesFailed?.map((c) => `; change pass/purge failed: ${c.error ?? c.reason ?? "?"}`).join("") ?? "";
+  return s ? `${s.outcome}${s.error ? ` (${s.error})` : ""}, ${s.rawRows} raw, ${s.quarantined} quarantined${changes}` : "done";
 }
 
 registerEventKind({
@@ -147,9 +172,10 @@ registerEventKind({
     const faults: WriterFaults = {};
     const roll = d.random();
     let zombie = false;
-    if (roll < 0.25) faults.crash = drawCrash(d, hourlyPoints, "kill");
+    const points = d.chance(0.5) ? hourlyPoints : changePoints;
+    if (roll < 0.25) faults.crash = drawCrash(d, points, "kill");
     else if (roll < 0.35) {
-      faults.crash = drawCrash(d, hourlyPoints.filter((p) => p !== "after-commit"), "pause");
+      faults.crash = drawCrash(d, points.filter((p) => p !== "after-commit" && p !== "changes-after-commit"), "pause");
       zombie = true;
     } else if (roll < 0.5) faults.storage = drawStorageFaults(d);
     return { kind: "hourly", clock: clock.toISOString(), jump, faults, zombie };

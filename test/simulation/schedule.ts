@@ -27,6 +27,20 @@ export interface Draw {
   clock: Date;
   /** Simulated hours so far. */
   hour: number;
+  /**
+   * Documents drawn so far (for updates, moves, deletes to pick from), as the generator believes
+   * them to be: a schedule stays plain data, the apply step finds what MongoDB really holds.
+   */
+  docs: DrawnDoc[];
+  /** Students flagged or erased in this schedule (each at most once). */
+  gone: Set<string>;
+}
+
+export interface DrawnDoc {
+  /** Canonical Extended JSON of the _id. */
+  id: string;
+  /** createdAt when it is a date (only those move). */
+  createdAt?: Date;
 }
 
 export function draw(seed: number, start: Date): Draw {
@@ -38,6 +52,8 @@ export function draw(seed: number, start: Date): Draw {
     chance: (p) => next() < p,
     clock: start,
     hour: 0,
+    docs: [],
+    gone: new Set(),
   };
   return d;
 }
@@ -45,7 +61,8 @@ export function draw(seed: number, start: Date): Draw {
 /** A crash or pause plan for one writer, drawn from the points it passes. */
 export function drawCrash(d: Draw, points: readonly CrashPlan["point"][], action: CrashPlan["action"]): CrashPlan {
   const point = d.pick(points);
-  return { point, nth: point === "doc-written" ? d.int(1, 6) : point === "partition-closed" ? d.int(1, 2) : 1, action };
+  const nth = point === "doc-written" ? d.int(1, 6) : point === "partition-closed" || point === "changes-day-written" || point === "purge-written" ? d.int(1, 2) : 1;
+  return { point, nth, action };
 }
 
 export function drawStorageFaults(d: Draw): WriterFaults["storage"] {

@@ -103,6 +103,7 @@ export class World {
       STATE_WATERMARKS_TABLE: `wm${suffix}`,
       STATE_RUNS_TABLE: `runs${suffix}`,
       STATE_JOBS_TABLE: `jobs${suffix}`,
+      STATE_AUDIT_TABLE: `audit${suffix}`,
       BACKFILL_QUEUE: `bf-${suffix}`,
       ETL_LEASE_SECONDS: "15",
       ...settings,
