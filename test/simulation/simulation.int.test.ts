@@ -11,7 +11,7 @@ import { describeFailure, generateSchedule, runSchedule } from "./run-schedule.j
  * and profiles flagged later; then settling and the lake invariant (./invariant.ts checkLake).
  * `npm run simulate -- --schedules N` runs more; a failure prints a schedule that replays exactly.
  */
-const SCHEDULES = Number(process.env.SIM_SCHEDULES ?? 24);
+const SCHEDULES = Number(process.env.SIM_SCHEDULES ?? 20);
 const FIRST_SEED = Number(process.env.SIM_SEED ?? 1);
 
 describe("fault-schedule simulation", () => {
