@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { HttpRequest, InvocationContext, type HttpResponseInit } from "@azure/functions";
 import { BSON, ObjectId, type Document } from "mongodb";
 import { expect } from "vitest";
@@ -6,6 +5,7 @@ import { drainQueue, type DrainOptions, type DrainStats } from "../../lib/backfi
 import { isJobFinished, type JobStatusView } from "../../lib/backfill/job-status.js";
 import { backfillStatusHandler, backfillSubmitHandler } from "../../lib/handlers/backfill-http.js";
 import { utcDay, type LakeZone } from "../../lib/load/lake-paths.js";
+import { runCliProcess, type CliProcessResult } from "../cli/run-cli.js";
 import { readCurated } from "../fixtures/lake-readers.js";
 import type { TestStack } from "../fixtures/stack.js";
 
@@ -153,19 +153,6 @@ export function expectCompacted(lake: LakeView, days: string[], fileId: string) 
 }
 
 /** Runs the operator CLI (`npm run etl -- …`) in a child process, killable at a crash point. */
-export function runEtlCli(
-  stack: TestStack,
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number | null; signal: string | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/etl.ts", ...args], {
-      env: { ...process.env, ...stack.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (c) => (output += c));
-    child.stderr.on("data", (c) => (output += c));
-    child.on("exit", (code, signal) => resolve({ code, signal, output }));
-  });
+export function runEtlCli(stack: TestStack, args: string[], env: Record<string, string> = {}): Promise<CliProcessResult> {
+  return runCliProcess({ ...stack.env, ...env }, args);
 }

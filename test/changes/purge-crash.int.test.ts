@@ -1,26 +1,16 @@
-import { spawn } from "node:child_process";
 import { ObjectId, type Document } from "mongodb";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AuditLog } from "../../lib/state/audit-log.js";
 import { readCurated, readJsonl } from "../fixtures/lake-readers.js";
+import { runCliProcess } from "../cli/run-cli.js";
 import { closeTestClients, createTestStack, type TestStack } from "../fixtures/stack.js";
 
 const hex = (id: unknown) => (id instanceof ObjectId ? id.toHexString() : String(id));
 const FIRST = "2026-03-21T12:00:00Z";
 const SECOND = "2026-03-21T13:00:00Z";
 
-function runCli(stack: TestStack, now: string, extraEnv: Record<string, string> = {}): Promise<{ code: number | null; signal: string | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/etl.ts", "run", "--collection", "messages", "--now", now], {
-      env: { ...process.env, ...stack.env, ETL_LEASE_WAIT_SECONDS: "40", ...extraEnv },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (c) => (output += c));
-    child.stderr.on("data", (c) => (output += c));
-    child.on("exit", (code, signal) => resolve({ code, signal, output }));
-  });
-}
+const runCli = (stack: TestStack, now: string, extraEnv: Record<string, string> = {}) =>
+  runCliProcess({ ...stack.env, ETL_LEASE_WAIT_SECONDS: "40", ...extraEnv }, ["run", "--collection", "messages", "--now", now]);
 
 describe("late-flag purge crash safety", () => {
   let stack: TestStack;

@@ -1,28 +1,17 @@
-import { spawn } from "node:child_process";
 import { ObjectId, type Document } from "mongodb";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { getCollection } from "../../lib/collections/index.js";
 import { runCollection } from "../../lib/pipeline/run-collection.js";
 import { WatermarkStore } from "../../lib/state/watermarks.js";
 import { readCurated, readJsonl } from "../fixtures/lake-readers.js";
+import { runCliProcess } from "../cli/run-cli.js";
 import { closeTestClients, createTestStack, type TestStack } from "../fixtures/stack.js";
 
 const NOW = "2026-03-21T12:00:00Z";
 const hex = (id: unknown) => (id instanceof ObjectId ? id.toHexString() : String(id));
 
-/** Runs the CLI in a child process: the real entry point, killable at a named crash point. */
-function runCli(stack: TestStack, extraEnv: Record<string, string> = {}): Promise<{ code: number | null; signal: string | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/etl.ts", "--collection", "messages", "--now", NOW], {
-      env: { ...process.env, ...stack.env, ETL_LEASE_WAIT_SECONDS: "30", ...extraEnv },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (c) => (output += c));
-    child.stderr.on("data", (c) => (output += c));
-    child.on("exit", (code, signal) => resolve({ code, signal, output }));
-  });
-}
+const runCli = (stack: TestStack, extraEnv: Record<string, string> = {}) =>
+  runCliProcess({ ...stack.env, ETL_LEASE_WAIT_SECONDS: "30", ...extraEnv }, ["--collection", "messages", "--now", NOW]);
 
 function messagesOver3Days(count: number): Document[] {
   const user = new ObjectId();
