@@ -21,6 +21,7 @@ import {
   zoneLines,
   type DayCounts,
   type LineKey,
+  type Reread,
   type TombstoneReason,
 } from "../rewrite/index.js";
 import type { WatermarkStore } from "../state/watermarks.js";
@@ -65,6 +66,8 @@ export interface ApplyInput {
   /** False once the pass lost its collection lease: nothing more may be retired. */
   stillHeld: () => boolean;
   now: Date;
+  /** Re-reads a document whose dates the driver lost (lib/rewrite exactDocument), as the hourly path does. */
+  reread?: Reread;
 }
 
 /**
@@ -125,10 +128,15 @@ export async function applyDayChanges(input: ApplyInput, changes: DayChanges): P
     const existing = snapshot.committed.raw;
     const result = await replacePartition(target, snapshot, ["curated"], {
       build: () =>
-        fillSink(new DocumentSink(target, spec, day, fileId, log), async (sink) => {
+        fillSink(new DocumentSink(target, spec, day, fileId, log, { reread: input.reread }), async (sink) => {
           // Raw: what an earlier attempt of this pass wrote, then the new lines.
           if (ownPresent) for await (const { line } of zoneLines(target, "raw", [ownRaw])) await sink.copyRawLine(line);
-          for (const doc of newVersions) await sink.recordRaw(doc);
+          for (const doc of newVersions) {
+            const kept = await sink.recordRaw(doc);
+            // Re-read with its dates exact: curated is made from the same document raw holds.
+            const id = idText(doc._id);
+            if (kept && kept !== doc && incomingNewest.get(id) === doc) incomingNewest.set(id, kept);
+          }
           for (const line of tombstones) await sink.copyRawLine(line);
           // Curated: the newest version of each document of the day.
           for await (const doc of currentRawDocuments(target, existing, field, (d) => !incomingNewest.has(idText(d._id)), state)) {

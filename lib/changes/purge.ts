@@ -1,5 +1,6 @@
 import type { Db, Document } from "mongodb";
 import type { CollectionSpec } from "../collections/spec.js";
+import { documentReadOptions } from "../extract/decode-document.js";
 import { idForms, type TesterExclusion } from "../extract/testers.js";
 import { formatRunId, utcDay } from "../load/lake-paths.js";
 import type { LakeTarget } from "../load/partition-files.js";
@@ -82,7 +83,7 @@ export async function purgeFlagged(ctx: EtlContext, spec: CollectionSpec, exclus
   try {
     const db = await ctx.db();
     const profiles = new Map<string, Document>();
-    for await (const p of db.collection("profiles").find({ _id: { $in: pending.map((p) => p.id) } } as Document)) profiles.set(personKey(p._id)!, p);
+    for await (const p of db.collection("profiles").find({ _id: { $in: pending.map((p) => p.id) } } as Document, documentReadOptions)) profiles.set(personKey(p._id)!, p);
     // Every day the lake holds, not only where MongoDB places the person's documents now: one that
     // moved or was deleted before the flag left rows on a day MongoDB no longer names (found by the
     // fault-schedule simulation). A day without their rows is read, not rewritten.

@@ -1,11 +1,12 @@
 import { BSON, type Document, type Filter } from "mongodb";
 import { atOrBefore, dayBounds } from "../backfill/day-filter.js";
 import { changeFieldOf, collections as allCollections, type CollectionSpec } from "../collections/index.js";
+import { documentReadOptions } from "../extract/decode-document.js";
 import { excludedProfileFilter } from "../extract/testers.js";
 import { testerFilter } from "../extract/window.js";
 import { formatRunId, utcDay } from "../load/lake-paths.js";
 import type { EtlContext } from "../pipeline/context.js";
-import { readRawState, snapshotPartition } from "../rewrite/index.js";
+import { exactDocument, readRawState, snapshotPartition } from "../rewrite/index.js";
 import { acquireCollectionLease } from "../state/collection-lease.js";
 import { WatermarkStore } from "../state/watermarks.js";
 import { applyDayChanges, type Leaving } from "./apply-day-changes.js";
@@ -134,7 +135,7 @@ async function reconcileDay(ctx: EtlContext, spec: CollectionSpec, day: string, 
     if (now.createdAt instanceof Date && utcDay(now.createdAt) !== day) return { id, reason: "moved", version: dc.now, movedTo: utcDay(now.createdAt) };
     return { id, reason: "excluded", version: dc.now };
   });
-  const incoming = missing.length > 0 ? await collection.find({ _id: { $in: missing.map((m) => live.get(m)) } } as Filter<Document>, { promoteValues: false }).toArray() : [];
+  const incoming = missing.length > 0 ? await collection.find({ _id: { $in: missing.map((m) => live.get(m)) } } as Filter<Document>, documentReadOptions).toArray() : [];
 
   await applyDayChanges(
     {
@@ -147,6 +148,7 @@ async function reconcileDay(ctx: EtlContext, spec: CollectionSpec, day: string, 
       log: ctx.log.child({ collection: spec.name }),
       stillHeld: dc.stillHeld,
       now: dc.now,
+      reread: exactDocument(collection),
     },
     { day, incoming, leaving, force: true },
   );

@@ -1,13 +1,14 @@
 import type { Document, Filter } from "mongodb";
 import { atOrBefore } from "../backfill/day-filter.js";
 import { changeFieldOf, type CollectionSpec } from "../collections/spec.js";
+import { documentReadOptions } from "../extract/decode-document.js";
 import { excludedProfileFilter, type TesterExclusion } from "../extract/testers.js";
 import { testerFilter } from "../extract/window.js";
 import { newWindowId, utcDay } from "../load/lake-paths.js";
 import type { LakeTarget } from "../load/partition-files.js";
 import type { EtlContext } from "../pipeline/context.js";
 import { crashpoint } from "../pipeline/fault-injection.js";
-import { idText } from "../rewrite/index.js";
+import { exactDocument, idText } from "../rewrite/index.js";
 import { ChangeMarkStore, type ChangeKey } from "../state/change-marks.js";
 import { acquireCollectionLease } from "../state/collection-lease.js";
 import { WatermarkStore } from "../state/watermarks.js";
@@ -89,7 +90,7 @@ export async function runChangePass(ctx: EtlContext, spec: CollectionSpec, optio
       sort: changeSort(field),
       limit: MAX_CHANGES_PER_PASS,
       batchSize: config.etl.batchSize,
-      promoteValues: false,
+      ...documentReadOptions, // regexes as BSONRegExp: a PCRE-only pattern would throw inside the cursor
     });
     const changed: Document[] = [];
     let last: ChangeKey | undefined = mark.last;
@@ -141,6 +142,7 @@ export async function runChangePass(ctx: EtlContext, spec: CollectionSpec, optio
       log,
       stillHeld: () => lease.held,
       now,
+      reread: exactDocument(db.collection(spec.name)),
     };
     for (const day of [...days.keys()].sort()) {
       const result = await applyDayChanges(apply, days.get(day)!);
