@@ -8,9 +8,11 @@ import type { ChangeKey } from "../state/change-marks.js";
  * without the change field never matches: it counts as unchanged since creation.
  */
 export function changeWindowFilter(field: string, last: ChangeKey | undefined, lower: Date, upper: Date, extra: Filter<Document>[] = []): Filter<Document> {
-  const after: Filter<Document> = last
-    ? { $or: [{ [field]: { $gt: last.changedAt } }, { $and: [{ [field]: last.changedAt }, tieBreakFilter(last.id)] }] }
-    : { [field]: { $gt: lower } };
+  const after: Filter<Document> = !last
+    ? { [field]: { $gt: lower } }
+    : last.id === undefined // a pass that read nothing: everything up to its upper bound was seen
+      ? { [field]: { $gt: last.changedAt } }
+      : { $or: [{ [field]: { $gt: last.changedAt } }, { $and: [{ [field]: last.changedAt }, tieBreakFilter(last.id)] }] };
   return { $and: [after, { [field]: { $lte: upper, $type: "date" } }, ...extra] } as Filter<Document>;
 }
 

@@ -106,6 +106,10 @@ export async function runChangePass(ctx: EtlContext, spec: CollectionSpec, optio
       await cursor.close();
     }
     summary.changed = changed.length;
+    // Nothing read yet, ever: commit the upper bound, or the next pass would start from a lookback
+    // that moves with the insert window and skip what changed before it (after a gap of over a day;
+    // found by the fault-schedule simulation).
+    last ??= { changedAt: upper, id: undefined };
 
     const placements = new PlacementStore(storage.table(config.tables.watermarks));
     const placed = changed.length > 0 ? await placements.load(spec.name) : new Map<string, string>();

@@ -23,4 +23,11 @@ describe("change window filter", () => {
     expect(filter.$and).toHaveLength(3);
     expect(changeSort("editedAt")).toEqual({ editedAt: 1, _id: 1 });
   });
+
+  it("continues after the upper bound of a pass that read nothing (a committed mark without an _id)", () => {
+    const changedAt = new Date("2026-03-20T10:00:00Z");
+    expect(changeWindowFilter("updatedAt", { changedAt, id: undefined }, lower, upper)).toEqual({
+      $and: [{ updatedAt: { $gt: changedAt } }, { updatedAt: { $lte: upper, $type: "date" } }],
+    });
+  });
 });
