@@ -34,9 +34,9 @@ function request(body: unknown, now: Date): BackfillRequest {
   return parsed.request;
 }
 
-async function backfill(stack: TestStack, req: BackfillRequest, now: Date) {
+async function backfill(stack: TestStack, req: BackfillRequest, now: Date, hooks?: Parameters<typeof drainQueue>[1]["hooks"]) {
   const job = await submitBackfill(stack.ctx, req, { now });
-  await drainQueue(stack.ctx, { until: () => isJobFinished(stack.ctx, job.jobId), retryDelaySeconds: 1, processingSeconds: 30, pollIntervalMs: 100, now: () => now });
+  await drainQueue(stack.ctx, { until: () => isJobFinished(stack.ctx, job.jobId), retryDelaySeconds: 1, processingSeconds: 30, pollIntervalMs: 100, now: () => now, hooks });
   expect((await readJobStatus(stack.ctx, job.jobId))?.status).toBe("done");
 }
 
@@ -190,5 +190,32 @@ describe("raw keeps its history through every rebuild", () => {
     await backfill(stack, request({ collections: ["messages"], from: DAY, to: DAY }, at(T0 + H)), at(T0 + H));
     expect((await inLake()).filter((id) => theirIds.includes(id))).toEqual([]);
     expect((await readCurated(stack, "messages")).rows.map((r) => r.id)).toEqual([hex(others[0]!._id)]);
+  });
+
+  it("a rebuild that failed after its files were durable and before retiring, retried, holds each version once", async () => {
+    const col = stack.db.collection("messages");
+    const created = Date.parse(`${DAY}T12:00:00Z`);
+    const docs = [message(created), message(created + M)];
+    await col.insertMany(docs);
+    await runMessages(stack, T0);
+    await col.updateOne({ _id: docs[0]!._id }, { $set: { rating: 3, updatedAt: at(T0 + 10 * M) } });
+    await runMessages(stack, T0 + H);
+    await col.deleteOne({ _id: docs[1]!._id }); // its tombstone comes from the rebuild
+    const expected = new Map([
+      [versionKey(docs[0]!, created), 1],
+      [versionKey(docs[0]!, T0 + 10 * M), 1],
+      [versionKey(docs[1]!, created + M), 1],
+      [`${hex(docs[1]!._id)}!deleted`, 1],
+    ]);
+    let failures = 0;
+    await backfill(stack, request({ collections: ["messages"], from: DAY, to: DAY }, at(T0 + 2 * H)), at(T0 + 2 * H), {
+      afterWrite: async () => {
+        // The first attempt's files are durable, the superseded ones still there: the retry reads both.
+        if (failures++ === 0) throw new Error("worker died after writing");
+      },
+    });
+    expect(failures).toBe(2);
+    expect(await rawKeys(stack)).toEqual(expected);
+    expect((await readCurated(stack, "messages")).rows.map((r) => [r.id, r.rating])).toEqual([[hex(docs[0]!._id), 3n]]);
   });
 });
