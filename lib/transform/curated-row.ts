@@ -34,36 +34,76 @@ function typeOf(value: unknown): string {
   return typeof value;
 }
 
-type Converted = { value: CuratedRow[string] } | { expected: string };
+/** A value its column cannot hold, and what the column expected (allocated only on that path). */
+class Mismatch {
+  constructor(readonly expected: string) {}
+}
 
-function convert(column: ColumnDef, value: unknown): Converted {
-  const ok = (v: CuratedRow[string]): Converted => ({ value: v });
-  const no = (expected: string): Converted => ({ expected });
+/** The column's value, or a Mismatch. A value is returned as it is, not wrapped: this runs per column of every document. */
+function convert(column: ColumnDef, value: unknown): CuratedRow[string] | Mismatch {
   switch (column.type) {
     case "id":
-      if (isObjectId(value)) return ok(value.toHexString());
-      return typeof value === "string" && value.length > 0 ? ok(value) : no("ObjectId or non-empty string");
+      if (isObjectId(value)) return value.toHexString();
+      return typeof value === "string" && value.length > 0 ? value : new Mismatch("ObjectId or non-empty string");
     case "string":
-      return typeof value === "string" ? ok(value) : no("string");
+      return typeof value === "string" ? value : new Mismatch("string");
     case "timestamp":
-      if (!(value instanceof Date)) return no("Date");
-      if (value instanceof OutOfRangeDate) return no("a Date within the range a timestamp holds");
-      return Number.isNaN(value.getTime()) ? no("a valid Date") : ok(value);
+      if (!(value instanceof Date)) return new Mismatch("Date");
+      if (value instanceof OutOfRangeDate) return new Mismatch("a Date within the range a timestamp holds");
+      return Number.isNaN(value.getTime()) ? new Mismatch("a valid Date") : value;
     case "double": {
       const n = toNumber(value);
-      if (n !== undefined) return ok(n);
-      return value instanceof Long || value instanceof Decimal128 ? no("a number a double holds exactly") : no("number");
+      if (n !== undefined) return n;
+      return value instanceof Long || value instanceof Decimal128 ? new Mismatch("a number a double holds exactly") : new Mismatch("number");
     }
     case "int64": {
       const n = toBigInt(value);
-      if (n === undefined) return no("integer");
-      return n < INT64_MIN || n > INT64_MAX ? no("integer within int64") : ok(n);
+      if (n === undefined) return new Mismatch("integer");
+      return n < INT64_MIN || n > INT64_MAX ? new Mismatch("integer within int64") : n;
     }
     case "boolean":
-      return typeof value === "boolean" ? ok(value) : no("boolean");
+      return typeof value === "boolean" ? value : new Mismatch("boolean");
     case "json":
-      return ok(toJsonText(value));
+      return toJsonText(value);
   }
+}
+
+/** Sets the column from `value`; a value it cannot hold is listed in `issues` (see toCuratedRow). */
+function put(row: CuratedRow, issues: RowIssue[], column: ColumnDef, field: string, value: unknown): void {
+  const converted = convert(column, value);
+  if (!(converted instanceof Mismatch)) {
+    row[column.name] = converted;
+    return;
+  }
+  issues.push({ field, expected: converted.expected, found: typeOf(value) });
+  // An _id of another BSON type (a number, a UUID) still identifies the row: kept as its JSON text.
+  if (field === "_id") row[column.name] = toJsonText(value);
+  else if (isPlacementColumn(column)) throw new TransformError(`${field} is ${typeOf(value)}, expected ${converted.expected}`);
+  else row[column.name] = null;
+}
+
+/** The document fields a spec's columns read, once per spec (not per document). */
+const sourceFields = new WeakMap<CollectionSpec, ReadonlySet<string>>();
+
+function knownFields(spec: CollectionSpec): ReadonlySet<string> {
+  let known = sourceFields.get(spec);
+  if (!known) {
+    known = new Set(spec.columns.flatMap((c) => (c.source ? [c.source] : [])));
+    sourceFields.set(spec, known);
+  }
+  return known;
+}
+
+/** Fields no column reads, for extra_json; undefined when there are none. */
+function extraFields(doc: Document, known: ReadonlySet<string>): Document | undefined {
+  let extra: Document | undefined;
+  for (const key of Object.keys(doc)) {
+    if (known.has(key)) continue;
+    extra ??= {};
+    // An own "__proto__" field (bson keeps it as one) stays a field, not the object's prototype.
+    Object.defineProperty(extra, key, { value: doc[key], enumerable: true, writable: true, configurable: true });
+  }
+  return extra;
 }
 
 export interface TransformResult {
@@ -84,22 +124,8 @@ export interface TransformResult {
 export function toCuratedRow(spec: CollectionSpec, doc: Document, runId: string): TransformResult {
   const row: CuratedRow = {};
   const issues: RowIssue[] = [];
-  const known = new Set<string>();
-  const put = (column: ColumnDef, field: string, value: unknown) => {
-    const converted = convert(column, value);
-    if ("value" in converted) {
-      row[column.name] = converted.value;
-      return;
-    }
-    issues.push({ field, expected: converted.expected, found: typeOf(value) });
-    // An _id of another BSON type (a number, a UUID) still identifies the row: kept as its JSON text.
-    if (field === "_id") row[column.name] = toJsonText(value);
-    else if (isPlacementColumn(column)) throw new TransformError(`${field} is ${typeOf(value)}, expected ${converted.expected}`);
-    else row[column.name] = null;
-  };
   for (const column of spec.columns) {
     if (!column.source) continue;
-    known.add(column.source);
     const value = doc[column.source];
     if (value === undefined || value === null) {
       if (isPlacementColumn(column)) throw new TransformError(`${column.source} is missing`);
@@ -107,7 +133,7 @@ export function toCuratedRow(spec: CollectionSpec, doc: Document, runId: string)
       row[column.name] = null;
       continue;
     }
-    put(column, column.source, value);
+    put(row, issues, column, column.source, value);
   }
   let note: string | undefined;
   if (spec.derivation) {
@@ -116,11 +142,11 @@ export function toCuratedRow(spec: CollectionSpec, doc: Document, runId: string)
     for (const column of spec.derivation.columns) {
       const value = derived.values[column.name];
       if (value === undefined || value === null) row[column.name] = null;
-      else put(column, column.name, value);
+      else put(row, issues, column, column.name, value);
     }
   }
-  const extra = Object.fromEntries(Object.entries(doc).filter(([k]) => !known.has(k)));
-  row.extra_json = Object.keys(extra).length > 0 ? toJsonText(extra) : null;
+  const extra = extraFields(doc, knownFields(spec));
+  row.extra_json = extra ? toJsonText(extra) : null;
   row.etl_issues = issues.length > 0 ? JSON.stringify(issues) : null;
   row.etl_run_id = runId;
   return note ? { row, note, issues } : { row, issues };

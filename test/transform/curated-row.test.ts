@@ -45,6 +45,18 @@ describe("toCuratedRow", () => {
     });
   });
 
+  it("keeps unknown fields in extra_json in document order, an own __proto__ field as a field", () => {
+    // bson decodes a "__proto__" key as an own field; extra_json must keep it, not re-parent the object.
+    const bytes = BSON.serialize({ _id: id, createdAt, kind: "a", zeta: 1, alpha: "two" });
+    const doc = { ...BSON.deserialize(bytes), nested: { deep: true } };
+    Object.defineProperty(doc, "__proto__", { value: { polluted: 1 }, enumerable: true, writable: true, configurable: true });
+    const { row } = toCuratedRow(spec, doc, "run1");
+    expect(row.extra_json).toBe('{"zeta":1,"alpha":"two","nested":{"deep":true},"__proto__":{"polluted":1}}');
+    expect(Object.getPrototypeOf(JSON.parse(row.extra_json as string))).toBe(Object.prototype);
+    // The same spec twice: fields a column reads are never extra, whatever came before.
+    expect(toCuratedRow(spec, { _id: id, createdAt, kind: "b" }, "run2").row.extra_json).toBeNull();
+  });
+
   it("leaves absent optional fields null, with no issue", () => {
     const { row, issues } = toCuratedRow(spec, { _id: id, createdAt, kind: "k" }, "r");
     expect(row.user_id).toBeNull();
