@@ -3,7 +3,7 @@
 // SDKs and the driver file by file (hundreds of ESM files) was about 0.6 CPU-s of every run; one
 // bundle is resolved once. The Functions app keeps tsc's per-file output (dist/functions, dist/lib).
 // Plain JavaScript: it runs before anything is compiled.
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -21,9 +21,13 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 // Optional peers the driver requires inside try/catch (compression, Kerberos, AWS/GCP auth,
 // client-side encryption, SOCKS): not installed, so left as requires that fail as they do unbundled.
 const optionalPeers = ["kerberos", "snappy", "@mongodb-js/zstd", "mongodb-client-encryption", "aws4", "@aws-sdk/credential-providers", "gcp-metadata", "socks"];
+// parquetjs's dependencies that call the deprecated `new Buffer()`: Node warns (DEP0005, on stderr
+// of every run) unless the caller lives in node_modules, so they are loaded from there.
+export const legacyBuffer = ["thrift", "node-int64"];
 
 /** Bundles lib/cli/bin.ts into `outdir` (default dist/cli); returns the bin's path. */
 export async function buildCli(outdir = join(root, "dist", "cli")) {
+  rmSync(outdir, { recursive: true, force: true }); // chunk names change with their content
   await build({
     entryPoints: [join(root, "lib/cli/bin.ts")],
     outdir,
@@ -32,7 +36,7 @@ export async function buildCli(outdir = join(root, "dist", "cli")) {
     format: "esm",
     platform: "node",
     target: "node20",
-    external: optionalPeers,
+    external: [...optionalPeers, ...legacyBuffer],
     sourcemap: "linked",
     logLevel: "warning",
     // CommonJS packages inside an ES module bundle still call require() (node: built-ins, JSON).
