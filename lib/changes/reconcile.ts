@@ -6,7 +6,7 @@ import { excludedProfileFilter } from "../extract/testers.js";
 import { testerFilter } from "../extract/window.js";
 import { formatRunId, utcDay } from "../load/lake-paths.js";
 import type { EtlContext } from "../pipeline/context.js";
-import { exactDocument, readRawState, snapshotPartition } from "../rewrite/index.js";
+import { departure, exactDocument, readRawState, snapshotPartition } from "../rewrite/index.js";
 import { acquireCollectionLease } from "../state/collection-lease.js";
 import { WatermarkStore } from "../state/watermarks.js";
 import { applyDayChanges, type Leaving } from "./apply-day-changes.js";
@@ -129,12 +129,8 @@ async function reconcileDay(ctx: EtlContext, spec: CollectionSpec, day: string, 
   if (extraIds.length > 0) {
     for await (const doc of collection.find({ _id: { $in: extraIds } } as Filter<Document>, { projection: { _id: 1, createdAt: 1 } })) elsewhere.set(curatedId(doc._id), doc);
   }
-  const leaving: Leaving[] = extraIds.map((id) => {
-    const now = elsewhere.get(curatedId(id));
-    if (!now) return { id, reason: "deleted", version: dc.now };
-    if (now.createdAt instanceof Date && utcDay(now.createdAt) !== day) return { id, reason: "moved", version: dc.now, movedTo: utcDay(now.createdAt) };
-    return { id, reason: "excluded", version: dc.now };
-  });
+  // Why each left (the rebuild's rule); one MongoDB still places here is not one curated keeps (a tester's).
+  const leaving: Leaving[] = extraIds.map((id) => ({ id, version: dc.now, ...(departure(elsewhere.get(curatedId(id)), day) ?? { reason: "excluded" }) }));
   const incoming = missing.length > 0 ? await collection.find({ _id: { $in: missing.map((m) => live.get(m)) } } as Filter<Document>, documentReadOptions).toArray() : [];
 
   await applyDayChanges(
