@@ -13,6 +13,7 @@ import { applyDayChanges, type Leaving } from "./apply-day-changes.js";
 import { curatedId, curatedIdCounts } from "./curated-ids.js";
 import { loadLakeExclusion } from "./erasure.js";
 import { lakeTarget } from "./purge.js";
+import { UnfinishedDays } from "./unfinished-days.js";
 
 const DAY_MS = 86_400_000;
 export const DEFAULT_RECONCILE_DAYS = 7;
@@ -133,6 +134,9 @@ async function reconcileDay(ctx: EtlContext, spec: CollectionSpec, day: string, 
   const leaving: Leaving[] = extraIds.map((id) => ({ id, version: dc.now, ...(departure(elsewhere.get(curatedId(id)), day) ?? { reason: "excluded" }) }));
   const incoming = missing.length > 0 ? await collection.find({ _id: { $in: missing.map((m) => live.get(m)) } } as Filter<Document>, documentReadOptions).toArray() : [];
 
+  // Stopped between writing and retiring, this day would show both; the next change pass finishes it.
+  const unfinished = new UnfinishedDays(ctx.storage.table(ctx.config.tables.watermarks));
+  await unfinished.add(spec.name, day, `reconcile_${dc.runId}`);
   await applyDayChanges(
     {
       target,
@@ -148,6 +152,7 @@ async function reconcileDay(ctx: EtlContext, spec: CollectionSpec, day: string, 
     },
     { day, incoming, leaving, force: true },
   );
+  await unfinished.remove(spec.name, day);
   drift.repaired = true;
   ctx.log.warn(`${spec.name} ${day}: reconciled ${drift.missing} missing, ${drift.extra} extra, ${drift.duplicates} duplicate rows`, { collection: spec.name, partition: day });
   return drift;

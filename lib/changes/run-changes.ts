@@ -15,6 +15,7 @@ import { WatermarkStore } from "../state/watermarks.js";
 import { applyDayChanges, type DayChangeResult, type DayChanges } from "./apply-day-changes.js";
 import { changeSort, changeWindowFilter } from "./change-window.js";
 import { idDay, PlacementStore } from "./placements.js";
+import { UnfinishedDays } from "./unfinished-days.js";
 
 /** Documents one pass reads at most; a larger backlog drains in committed steps across runs. */
 export const MAX_CHANGES_PER_PASS = 20_000;
@@ -131,6 +132,11 @@ export async function runChangePass(ctx: EtlContext, spec: CollectionSpec, optio
       }
     }
 
+    // Days a stopped reconcile left with its replacement and what it supersedes: rewritten here.
+    const unfinished = new UnfinishedDays(storage.table(config.tables.watermarks));
+    const unfinishedDays = await unfinished.list(spec.name);
+    for (const day of unfinishedDays) dayOf(day).force = true;
+
     const target: LakeTarget = {
       lake: storage.lake,
       containers: { raw: config.containers.raw, curated: config.containers.curated, quarantine: config.containers.quarantine },
@@ -159,6 +165,7 @@ export async function runChangePass(ctx: EtlContext, spec: CollectionSpec, optio
     await crashpoint("changes-before-commit", spec.name);
     if (!lease.held) throw new Error(`Lost the lease on ${spec.name} during the change pass; not committing (the next pass replays)`);
     await marks.write({ ...mark, etag }, { collection: spec.name, last });
+    for (const day of unfinishedDays) await unfinished.remove(spec.name, day);
     await crashpoint("changes-after-commit", spec.name);
     const rewritten = summary.days.filter((d) => d.status === "rewritten");
     log.info(`${spec.name}: change pass ${runId}: ${summary.read} read, ${summary.changed} changed, ${summary.moved} moved, ${rewritten.length} partitions rewritten`, { runId });
