@@ -146,7 +146,20 @@ function personId(key: string): unknown {
  * or a repair never brings an erased student back.
  */
 export async function loadLakeExclusion(ctx: EtlContext): Promise<TesterExclusion> {
-  const exclusion = await loadTesterExclusion(await ctx.db());
+  return withErasures(ctx, await loadTesterExclusion(await ctx.db()));
+}
+
+/**
+ * `exclusion` with every erasure accepted so far. The insert window and the change pass call it
+ * again under their collection's lease (the erasure takes the same lease per collection): a
+ * request accepted after the hourly run read its exclusion is honoured by that run too, instead
+ * of the run writing the student's new documents behind the erasure.
+ */
+export async function withErasures(ctx: EtlContext, exclusion: TesterExclusion): Promise<TesterExclusion> {
   const erased = await erasedIdVariants(ctx);
-  return erased.length > 0 ? { ...exclusion, idVariants: [...exclusion.idVariants, ...erased], erased } : exclusion;
+  if (erased.length === 0) return exclusion;
+  const known = new Set(exclusion.erased?.map(String) ?? []);
+  const added = erased.filter((id) => !known.has(String(id)));
+  if (added.length === 0) return exclusion;
+  return { ...exclusion, idVariants: [...exclusion.idVariants, ...added], erased: [...(exclusion.erased ?? []), ...added] };
 }

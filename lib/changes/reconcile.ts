@@ -11,7 +11,7 @@ import { acquireCollectionLease } from "../state/collection-lease.js";
 import { WatermarkStore } from "../state/watermarks.js";
 import { applyDayChanges, type Leaving } from "./apply-day-changes.js";
 import { curatedId, curatedIdCounts } from "./curated-ids.js";
-import { loadLakeExclusion } from "./erasure.js";
+import { loadLakeExclusion, withErasures } from "./erasure.js";
 import { lakeTarget } from "./purge.js";
 import { UnfinishedDays } from "./unfinished-days.js";
 
@@ -76,7 +76,8 @@ export async function reconcile(ctx: EtlContext, options: ReconcileOptions = {})
         skip(wm.pending ? `insert window ${wm.pending.runId} is pending` : "nothing committed yet");
         continue;
       }
-      const testers = testerFilter(spec.testerRule, exclusion.idVariants, excludedProfileFilter, exclusion.erased);
+      const current = await withErasures(ctx, exclusion); // requests accepted since: read under the lease
+      const testers = testerFilter(spec.testerRule, current.idVariants, excludedProfileFilter, current.erased);
       for (const day of days) {
         if (new Date(`${day}T00:00:00Z`) > wm.last.createdAt) continue; // the hourly path has not reached it
         result.days.push(await reconcileDay(ctx, spec, day, { last: wm.last, testers, now, runId, stillHeld: () => lease.held }));

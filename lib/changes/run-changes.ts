@@ -12,6 +12,7 @@ import { exactDocument, idText } from "../rewrite/index.js";
 import { ChangeMarkStore, type ChangeKey } from "../state/change-marks.js";
 import { acquireCollectionLease } from "../state/collection-lease.js";
 import { WatermarkStore } from "../state/watermarks.js";
+import { withErasures } from "./erasure.js";
 import { applyDayChanges, type DayChangeResult, type DayChanges } from "./apply-day-changes.js";
 import { changeSort, changeWindowFilter } from "./change-window.js";
 import { idDay, PlacementStore } from "./placements.js";
@@ -84,7 +85,8 @@ export async function runChangePass(ctx: EtlContext, spec: CollectionSpec, optio
     const field = changeFieldOf(spec);
     const lower = new Date(wm.windowUpper.getTime() - FIRST_PASS_LOOKBACK_MS);
     const extra: Filter<Document>[] = [{ createdAt: { $type: "date" } }, atOrBefore(wm.last)]; // insert windows own the rest
-    const testers = testerFilter(spec.testerRule, options.exclusion.idVariants, excludedProfileFilter, options.exclusion.erased);
+    const exclusion = await withErasures(ctx, options.exclusion); // under the lease, as the erasure
+    const testers = testerFilter(spec.testerRule, exclusion.idVariants, excludedProfileFilter, exclusion.erased);
     if (testers) extra.push(testers);
     const db = await ctx.db();
     const cursor = db.collection(spec.name).find(changeWindowFilter(field, mark.last, lower, upper, extra), {

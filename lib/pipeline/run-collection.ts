@@ -2,6 +2,7 @@ import type { Collection, Document, Filter } from "mongodb";
 import type { CollectionSpec } from "../collections/spec.js";
 import { decodeDocument, documentReadOptions } from "../extract/decode-document.js";
 import { readAhead } from "../extract/read-ahead.js";
+import { withErasures } from "../changes/erasure.js";
 import { loadTesterExclusion, excludedProfileFilter, type TesterExclusion } from "../extract/testers.js";
 import { extractionSort, testerFilter, untimedFilter, windowFilter, type DocKey, type ExtractWindow } from "../extract/window.js";
 import { daysBetween, lakeBlobName, newWindowId, utcDay, type LakeZone } from "../load/lake-paths.js";
@@ -113,7 +114,8 @@ async function runWindow(
   }
 
   const db = await ctx.db();
-  const exclusion = options.exclusion ?? (await loadTesterExclusion(db));
+  // Erasures accepted since the caller read the exclusion count too (read under the lease).
+  const exclusion = await withErasures(ctx, options.exclusion ?? (await loadTesterExclusion(db)));
   const excludeTesters = testerFilter(spec.testerRule, exclusion.idVariants, excludedProfileFilter, exclusion.erased);
   const collection = db.collection(spec.name);
   summary.testersExcluded = await countExcluded(spec, exclusion, (f) => collection.countDocuments(windowFilter(window, f)));

@@ -5,6 +5,8 @@ import { submitBackfill } from "../../lib/backfill/submit.js";
 import { acceptErasure, runErasure } from "../../lib/changes/erasure.js";
 import { reconcile } from "../../lib/changes/reconcile.js";
 import { getCollection } from "../../lib/collections/index.js";
+import { loadTesterExclusion } from "../../lib/extract/testers.js";
+import { runCollection } from "../../lib/pipeline/run-collection.js";
 import { runEtl } from "../../lib/pipeline/run-etl.js";
 import { drainJob } from "../backfill/fixtures.js";
 import { readCurated, readJsonl } from "../fixtures/lake-readers.js";
@@ -105,5 +107,20 @@ describe("an erased profile's own row never returns", () => {
     const ids = await everywhere();
     expect(ids).toContain(kept.toHexString());
     expect(ids).not.toContain(gone.toHexString());
+  });
+
+  it("an insert window given an exclusion read before the erasure still leaves the student out (erasures are read again under the lease)", async () => {
+    const at = new Date(NOW.getTime() + 1.5 * H);
+    await stack.db.collection("messages").insertMany([
+      { _id: oid(at.getTime()), userId: gone, category: "system", createdAt: at, studentMessage: "s", aiResponse: "a" },
+      { _id: oid(at.getTime() + 1000), userId: kept, category: "system", createdAt: at, studentMessage: "s", aiResponse: "a" },
+    ]);
+    const stale = await loadTesterExclusion(stack.db); // as a run that started before the request
+    const summary = await runCollection(stack.ctx, messages, { now: new Date(NOW.getTime() + 3 * H), exclusion: stale });
+    expect(summary.outcome, summary.error).toBe("success");
+    expect(summary.extracted).toBe(1);
+    const ids = await everywhere();
+    expect(ids).not.toContain(gone.toHexString());
+    expect(ids.filter((id) => id === kept.toHexString()).length).toBeGreaterThan(0);
   });
 });
