@@ -6,8 +6,8 @@ import { RestError, type BlobLeaseClient, type ContainerClient } from "@azure/st
  */
 export interface HeldLease {
   /**
-   * True only while this process can prove the lease is still its own: no renewal has failed,
-   * and the last successful renewal was requested recently enough that the lease cannot have
+   * True only while this process can prove the lease is still its own: the service has refused
+   * no renewal, and the last successful renewal was requested recently enough that the lease cannot have
    * expired at the service before the next storage call (bounded by `callBoundMs`) completes.
    */
   readonly held: boolean;
@@ -18,7 +18,7 @@ export interface HeldLease {
 
 export class LeaseLostError extends Error {
   constructor(name: string) {
-    super(`Lost the lease on ${name} (a renewal failed or hung); stopped writing, nothing more is committed; the next run replays`);
+    super(`Lost the lease on ${name} (refused, or not renewed in time); stopped writing, nothing more is committed; the next run replays`);
     this.name = "LeaseLostError";
   }
 }
@@ -27,6 +27,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function isLeaseConflict(err: unknown): boolean {
   return err instanceof RestError && err.statusCode === 409;
+}
+
+/** An HTTP answer from the service (409 lease mismatch, 412…), not a timeout or a dropped connection. */
+function isServiceAnswer(err: unknown): boolean {
+  return err instanceof RestError && typeof err.statusCode === "number" && err.statusCode > 0;
 }
 
 export interface LeaseOptions {
@@ -58,8 +63,10 @@ export async function acquireCollectionLease(
   const renewEveryMs = leaseMs / 4;
   const blob = locks.getBlockBlobClient(name);
   if (!(await blob.exists())) {
-    await blob.upload("", 0).catch((err: unknown) => {
-      if (!isLeaseConflict(err)) throw err; // someone else holds it already
+    // Create-only: a writer racing us to create it may already hold a lease on it (412) or have
+    // just created it (409); either way the blob exists and the lease loop below decides.
+    await blob.upload("", 0, { conditions: { ifNoneMatch: "*" } }).catch((err: unknown) => {
+      if (!(err instanceof RestError && (err.statusCode === 409 || err.statusCode === 412))) throw err;
     });
   }
   const deadline = Date.now() + waitMs;
@@ -85,9 +92,15 @@ export async function acquireCollectionLease(
     try {
       await leaseClient.renewLease({ abortSignal: AbortSignal.timeout(renewEveryMs) });
       renewedAt = started;
-    } catch {
-      lost = true; // failed or hung: stop writing at once, never try to win it back
-      clearInterval(timer);
+    } catch (err) {
+      // The service said no (another writer broke or took it): stop writing, never win it back.
+      // A renewal that hung or hit a network error proves nothing either way: `held` already
+      // turns false by time alone, and the next renewal may still succeed — the service renews an
+      // expired lease only if nobody leased the blob since, so no other writer can have written.
+      if (isServiceAnswer(err)) {
+        lost = true;
+        clearInterval(timer);
+      }
     }
   };
   const timer = setInterval(() => void renew(), renewEveryMs);

@@ -1,3 +1,4 @@
+import { BlobServiceClient } from "@azure/storage-blob";
 import { ObjectId } from "mongodb";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { getCollection } from "../../lib/collections/index.js";
@@ -5,6 +6,7 @@ import { FencedCommitError } from "../../lib/load/blob-upload.js";
 import { PartitionFiles, type LakeTarget } from "../../lib/load/partition-files.js";
 import { acquireCollectionLease, LeaseLostError } from "../../lib/state/collection-lease.js";
 import { closeTestClients, createTestStack, type TestStack } from "../fixtures/stack.js";
+import { startFaultProxy, type FaultProxy } from "../simulation/fault-proxy.js";
 
 const messages = getCollection("messages");
 const doc = () => ({ _id: new ObjectId(), userId: new ObjectId(), category: "system", createdAt: new Date("2026-03-20T10:00:00Z") });
@@ -58,4 +60,52 @@ describe("a writer that lost its lease (defect 4)", () => {
       expect(text).toContain(landed._id.toHexString());
     }
   });
+
+  /** The locks container through a TCP proxy whose requests a test can hang. */
+  const proxiedLocks = async (): Promise<{ locks: ReturnType<BlobServiceClient["getContainerClient"]>; proxy: FaultProxy }> => {
+    const cs = stack.env.STATE_STORAGE!;
+    const port = /BlobEndpoint=http:\/\/127\.0\.0\.1:(\d+)/.exec(cs)![1]!;
+    const proxy = await startFaultProxy(Number(port));
+    const client = BlobServiceClient.fromConnectionString(cs.replace(`127.0.0.1:${port}`, `127.0.0.1:${proxy.port}`), { retryOptions: { maxTries: 1 } });
+    return { locks: client.getContainerClient(stack.config.containers.locks), proxy };
+  };
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it("a renewal that hangs once does not lose the lease: the next one renews it (15 s lease, renewals every 3.75 s)", async () => {
+    await stack.ctx.storage.stateBlobs.getContainerClient(stack.config.containers.locks).createIfNotExists();
+    const { locks, proxy } = await proxiedLocks();
+    try {
+      const lease = (await acquireCollectionLease(locks, "messages", 15, 0, { callBoundMs: 3_000 }))!;
+      const before = proxy.requests;
+      proxy.faults = [{ nth: before + 1, kind: "hang", count: 1 }]; // the first renewal gets no answer
+      await sleep(9_000); // renewal 1 hangs (aborted at 7.5 s); renewal 2 at 7.5 s answers
+      expect(proxy.requests - before, "two renewals were sent").toBeGreaterThanOrEqual(2);
+      expect(lease.held).toBe(true);
+      expect(() => lease.assertHeld()).not.toThrow();
+      await lease.release();
+    } finally {
+      await proxy.close();
+    }
+  }, 30_000);
+
+  it("a renewal the service refuses (another writer broke the lease and took it) is lost for good", async () => {
+    await stack.ctx.storage.stateBlobs.getContainerClient(stack.config.containers.locks).createIfNotExists();
+    const { locks, proxy } = await proxiedLocks();
+    try {
+      const lease = (await acquireCollectionLease(locks, "messages", 15, 0, { callBoundMs: 3_000 }))!;
+      const direct = stack.ctx.storage.stateBlobs.getContainerClient(stack.config.containers.locks).getBlobClient("messages");
+      await direct.getBlobLeaseClient().breakLease(0);
+      const other = direct.getBlobLeaseClient();
+      await other.acquireLease(15);
+      await sleep(4_500); // one renewal: 409 from the service
+      expect(lease.held).toBe(false);
+      expect(() => lease.assertHeld()).toThrow(LeaseLostError);
+      await other.releaseLease();
+      await sleep(4_000); // nobody holds it now; a lost lease never tries to win it back
+      expect(lease.held).toBe(false);
+      await lease.release();
+    } finally {
+      await proxy.close();
+    }
+  }, 30_000);
 });
