@@ -15,7 +15,10 @@
  * The two measured steps each run in a child process of their own (`--phase`), so the peak RSS is
  * the kernel's figure for that step alone (process start included).
  *
- *   npx tsx scripts/bench-changes.ts [--days 90] [--per-day 10000]
+ *   npx tsx scripts/bench-changes.ts [--days 90] [--per-day 10000] [--node-flags "--max-old-space-size=128"]
+ *
+ * `--node-flags`: Node options for the two measured processes (e.g. the capped heap of BENCHMARKS.md);
+ * `--changes-only`: measure the change pass alone (no rebuild, no bare query).
  */
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -44,6 +47,7 @@ const arg = (name: string, fallback: string) => {
   return i > 0 ? process.argv[i + 1]! : fallback;
 };
 const DAYS = Number(arg("days", "90"));
+const NODE_FLAGS = arg("node-flags", "").split(" ").filter(Boolean);
 const PER_DAY = Number(arg("per-day", "10000"));
 const DAY_MS = 86_400_000;
 const NOW = new Date(Date.UTC(2026, 10, 30, 20, 0, 0));
@@ -198,7 +202,7 @@ async function phase(name: string): Promise<void> {
 
 function runPhase(name: string, env: Record<string, string>, extra: string[] = []): Promise<PhaseResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--phase", name, ...extra], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, [...NODE_FLAGS, ...process.execArgv, fileURLToPath(import.meta.url), "--phase", name, ...extra], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     child.stdout.on("data", (c: Buffer) => (out += c.toString()));
     child.once("error", reject);
@@ -217,7 +221,7 @@ async function main() {
   try {
     const env = stackEnv(stack, APP_ENV);
     const ctx = await createEtlContext(loadConfig(env), createLogger(memorySink()));
-    console.log(`[bench-changes] ${DAYS} days × ${PER_DAY} messages (${DAYS * PER_DAY} documents), MongoDB: ${stack.mongoKind}`);
+    console.log(`[bench-changes] ${DAYS} days × ${PER_DAY} messages (${DAYS * PER_DAY} documents), MongoDB: ${stack.mongoKind}${NODE_FLAGS.length ? `, measured processes with ${NODE_FLAGS.join(" ")}` : ""}`);
 
     let t = Date.now();
     const seeded = await seed(ctx);
@@ -228,6 +232,8 @@ async function main() {
     const pass = await runPhase("changes", env);
     const passBytes = (await lakeBytes(ctx, "curated", (n) => n.includes("_changes_"))) + (await lakeBytes(ctx, "raw", (n) => n.includes("_changes_")));
     console.log(`  change pass: ${JSON.stringify(pass)}`);
+
+    if (process.argv.includes("--changes-only")) return;
 
     // One full past day (not today's partial one), rebuilt from MongoDB as a backfill does.
     const day = utcDay(new Date(TODAY - DAY_MS));
