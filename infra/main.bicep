@@ -345,6 +345,7 @@ module alerts 'app/alerts.bicep' = {
     alertEmails: alertEmails
     collections: collections
     poisonQueue: stateStore.backfillPoisonQueue
+    erasurePoisonQueue: stateStore.erasurePoisonQueue
     noSuccessHours: noSuccessAlertHours
     maxWatermarkLagHours: maxWatermarkLagHours
     quarantineThreshold: quarantineAlertThreshold

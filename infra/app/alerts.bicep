@@ -13,6 +13,9 @@ param collections string[]
 @description('Queue the Functions host moves failed backfill chunks to.')
 param poisonQueue string
 
+@description('Queue the Functions host moves failed erasure requests to.')
+param erasurePoisonQueue string
+
 @description('Hours without a successful run before a collection alerts.')
 param noSuccessHours int
 
@@ -94,6 +97,18 @@ var rules = [
     description: 'A backfill chunk failed on every attempt and was moved to ${poisonQueue}; its job will not finish until the chunk is re-queued.'
     severity: 2
     query: replace(loadTextContent('queries/backfill-poison.kql'), '{{poisonQueue}}', poisonQueue)
+    windowSize: 'PT1H'
+    timeAggregation: 'Count'
+    metricMeasureColumn: ''
+    threshold: 0
+  }
+  {
+    // The same host log line, for the erasure queue: a student's erasure that failed on every attempt.
+    key: 'erasure-poison'
+    displayName: 'ETL: erasure request moved to the poison queue'
+    description: 'An erasure request failed on every attempt and was moved to ${erasurePoisonQueue}; its status reads failed with the reason. The student\'s rows are still in the lake: fix the cause and run etl erase for the user.'
+    severity: 1
+    query: replace(loadTextContent('queries/backfill-poison.kql'), '{{poisonQueue}}', erasurePoisonQueue)
     windowSize: 'PT1H'
     timeAggregation: 'Count'
     metricMeasureColumn: ''
