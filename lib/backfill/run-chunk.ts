@@ -1,5 +1,6 @@
 import { getCollection } from "../collections/index.js";
 import { loadLakeExclusion } from "../changes/erasure.js";
+import { OffDayPlacements, PlacementStore } from "../changes/placements.js";
 import { excludedProfileFilter, type TesterExclusion } from "../extract/testers.js";
 import { testerFilter } from "../extract/window.js";
 import type { LakeZone } from "../load/lake-paths.js";
@@ -186,7 +187,8 @@ async function rebuildPartition(
     // (their profile row and error logs included).
     const exclusion: TesterExclusion = await loadLakeExclusion(ctx);
     const excludeTesters = testerFilter(spec.testerRule, exclusion.idVariants, excludedProfileFilter, exclusion.erased);
-    return rebuildDay({
+    const offDay = new OffDayPlacements();
+    const rebuilt = await rebuildDay({
       db,
       target,
       spec,
@@ -200,7 +202,11 @@ async function rebuildPartition(
       now: attempt.now ?? new Date(),
       batchSize: config.etl.batchSize,
       log,
+      placed: offDay,
     });
+    // Before the replacement retires what it supersedes; a retry records the same rows again.
+    await new PlacementStore(storage.table(config.tables.watermarks)).add(chunk.collection, offDay);
+    return rebuilt;
   };
   const result = await replacePartition(target, snapshot, zones.replaced, {
     build,

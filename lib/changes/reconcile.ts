@@ -13,6 +13,7 @@ import { applyDayChanges, type Leaving } from "./apply-day-changes.js";
 import { curatedId, curatedIdCounts } from "./curated-ids.js";
 import { loadLakeExclusion, withErasures } from "./erasure.js";
 import { lakeTarget } from "./purge.js";
+import { OffDayPlacements, PlacementStore } from "./placements.js";
 import { UnfinishedDays } from "./unfinished-days.js";
 
 const DAY_MS = 86_400_000;
@@ -138,6 +139,10 @@ async function reconcileDay(ctx: EtlContext, spec: CollectionSpec, day: string, 
   // Stopped between writing and retiring, this day would show both; the next change pass finishes it.
   const unfinished = new UnfinishedDays(ctx.storage.table(ctx.config.tables.watermarks));
   await unfinished.add(spec.name, day, `reconcile_${dc.runId}`);
+  // Loaded here off their ObjectId's day: the change pass must find them here when they move.
+  const offDay = new OffDayPlacements();
+  for (const doc of incoming) offDay.note(doc._id, day);
+  await new PlacementStore(ctx.storage.table(ctx.config.tables.watermarks)).add(spec.name, offDay);
   await applyDayChanges(
     {
       target,

@@ -15,7 +15,7 @@ import { WatermarkStore } from "../state/watermarks.js";
 import { withErasures } from "./erasure.js";
 import { applyDayChanges, type DayChangeResult, type DayChanges } from "./apply-day-changes.js";
 import { changeSort, changeWindowFilter } from "./change-window.js";
-import { idDay, PlacementStore } from "./placements.js";
+import { idDay, PlacementStore, type Placement } from "./placements.js";
 import { UnfinishedDays } from "./unfinished-days.js";
 
 /** Documents one pass reads at most; a larger backlog drains in committed steps across runs. */
@@ -115,23 +115,22 @@ export async function runChangePass(ctx: EtlContext, spec: CollectionSpec, optio
     last ??= { changedAt: upper, id: undefined };
 
     const placements = new PlacementStore(storage.table(config.tables.watermarks));
-    const placed = changed.length > 0 ? await placements.load(spec.name) : new Map<string, string>();
+    const placed = changed.length > 0 ? await placements.load(spec.name) : new Map<string, Placement[]>();
     const days = new Map<string, DayChanges>();
     const dayOf = (day: string) => days.get(day) ?? days.set(day, { day, incoming: [], leaving: [] }).get(day)!;
     const moves: { id: unknown; day: string }[] = [];
     for (const doc of changed) {
       const day = utcDay(doc.createdAt as Date);
       dayOf(day).incoming.push(doc);
-      // Where it was: its recorded placement, else its ObjectId's day (where the insert path put it
-      // unless createdAt said otherwise; then the lookup finds nothing there and costs one read).
-      const recorded = placed.get(idText(doc._id));
-      const before = recorded ?? idDay(doc._id);
-      if (before !== undefined && before !== day) {
-        dayOf(before).leaving.push({ id: doc._id, reason: "moved", version: doc[field] as Date, movedTo: day });
-        moves.push({ id: doc._id, day });
-      } else if (recorded !== undefined) {
-        moves.push({ id: doc._id, day }); // back on its ObjectId's day: the record goes
+      // Where it may be: its ObjectId's day and every day a placer recorded for it (lib/changes/
+      // placements.ts); a day that does not hold it costs one read and writes nothing.
+      const recorded = placed.get(idText(doc._id)) ?? [];
+      const before = new Set([idDay(doc._id), ...recorded.map((p) => p.day)]);
+      before.delete(day);
+      for (const old of [...before].filter((d) => d !== undefined)) {
+        dayOf(old).leaving.push({ id: doc._id, reason: "moved", version: doc[field] as Date, movedTo: day });
       }
+      if (before.size > 0 || recorded.length > 0 || idDay(doc._id) !== day) moves.push({ id: doc._id, day }); // a placer too
     }
 
     // Days a stopped reconcile left with its replacement and what it supersedes: rewritten here.
@@ -162,7 +161,7 @@ export async function runChangePass(ctx: EtlContext, spec: CollectionSpec, optio
       summary.moved += result.tombstones;
       await options.afterDay?.(day);
     }
-    await placements.record(spec.name, moves);
+    await placements.settle(spec.name, moves, placed);
 
     await crashpoint("changes-before-commit", spec.name);
     if (!lease.held) throw new Error(`Lost the lease on ${spec.name} during the change pass; not committing (the next pass replays)`);

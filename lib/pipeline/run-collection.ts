@@ -3,6 +3,7 @@ import type { CollectionSpec } from "../collections/spec.js";
 import { decodeDocument, documentReadOptions } from "../extract/decode-document.js";
 import { readAhead } from "../extract/read-ahead.js";
 import { withErasures } from "../changes/erasure.js";
+import { OffDayPlacements, PlacementStore } from "../changes/placements.js";
 import { loadTesterExclusion, excludedProfileFilter, type TesterExclusion } from "../extract/testers.js";
 import { extractionSort, testerFilter, untimedFilter, windowFilter, type DocKey, type ExtractWindow } from "../extract/window.js";
 import { daysBetween, lakeBlobName, newWindowId, utcDay, type LakeZone } from "../load/lake-paths.js";
@@ -176,6 +177,8 @@ async function runWindow(
   const stopAt = Date.now() + config.etl.windowMaxMs;
   let last: DocKey | undefined;
   let partition: PartitionFiles | undefined;
+  /** Documents placed off their ObjectId's day: recorded before the commit, for the change pass's moves. */
+  const offDay = new OffDayPlacements();
   /** The window's end as committed: `upper`, or the checkpoint's createdAt when a bound stopped it. */
   let committedUpper = upper;
   const cursor = collection.find(windowFilter(window, excludeTesters), {
@@ -196,6 +199,7 @@ async function runWindow(
           partition = new PartitionFiles(target, spec, day, runId);
         }
         await place(partition, doc);
+        offDay.note(doc._id, day);
         await crashpoint("doc-written", spec.name);
       }
       if (summary.extracted >= maxDocs || Date.now() >= stopAt) {
@@ -262,6 +266,7 @@ async function runWindow(
   summary.windowTo = committedUpper;
   if (!summary.dryRun) {
     if (summary.replayed) await sweepStaleFiles(target, spec.name, runId, previousUpper, from, upper, files);
+    await new PlacementStore(storage.table(config.tables.watermarks)).add(spec.name, offDay);
     await crashpoint("before-commit", spec.name);
     lease?.assertHeld();
     await store.write({ ...state, etag }, next);

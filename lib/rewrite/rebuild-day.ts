@@ -29,6 +29,8 @@ export interface RebuildInput {
   now: Date;
   batchSize: number;
   log: Logger;
+  /** Told of every timed document placed on the day (lib/changes/placements.ts keeps the off-ObjectId-day ones). */
+  placed?: { note(id: unknown, day: string): void };
 }
 
 /**
@@ -44,7 +46,10 @@ export async function rebuildDay(input: RebuildInput): Promise<{ counts: DayCoun
   const result = await fillSink(new DocumentSink(target, spec, day, fileId, log, { reread: exactDocument(collection) }), async (sink) => {
     const current = new CurrentVersions(changeField);
     if (input.timed) {
-      for await (const doc of mongoDocuments(collection, input.timed, extractionSort, input.batchSize)) current.add(doc, await sink.write(doc));
+      for await (const doc of mongoDocuments(collection, input.timed, extractionSort, input.batchSize)) {
+        current.add(doc, await sink.write(doc));
+        input.placed?.note(doc._id, day);
+      }
     }
     if (input.untimed) {
       for await (const doc of mongoDocuments(collection, input.untimed, { _id: 1 }, input.batchSize)) await sink.quarantine(doc, untimedReason(doc));
