@@ -21,6 +21,8 @@ const pk = (collection: string) => `placed-${collection}`;
 const rowKey = (id: string, day: string) => `${Buffer.from(id).toString("base64url")}.${day}`;
 /** A Table transaction holds at most 100 operations of one partition key. */
 const BATCH = 100;
+const LOOKUP_ONE_BY_ONE = 200;
+const LOOKUP_PARALLEL = 16;
 
 /** The day an ObjectId _id was created: where the hourly run placed it unless createdAt said otherwise. */
 export function idDay(id: unknown): string | undefined {
@@ -63,6 +65,33 @@ export class PlacementStore {
       if (!parsed.success) continue;
       const list = out.get(parsed.data.id) ?? out.set(parsed.data.id, []).get(parsed.data.id)!;
       list.push({ day: parsed.data.day, rowKey: parsed.data.rowKey });
+    }
+    return out;
+  }
+
+  /**
+   * The recorded days of these documents: one range query each (its rows share a key prefix) while
+   * they are few, so a pass costs its own changes and not the table's size (a migrated collection
+   * can hold a row for every document); past LOOKUP_ONE_BY_ONE, one read of all.
+   */
+  async lookup(collection: string, ids: unknown[]): Promise<Map<string, Placement[]>> {
+    if (ids.length > LOOKUP_ONE_BY_ONE) return this.load(collection);
+    const out = new Map<string, Placement[]>();
+    const texts = [...new Set(ids.map(idText))];
+    for (let i = 0; i < texts.length; i += LOOKUP_PARALLEL) {
+      await Promise.all(
+        texts.slice(i, i + LOOKUP_PARALLEL).map(async (id) => {
+          const prefix = Buffer.from(id).toString("base64url");
+          // '/' follows '.' in ASCII: the id's own rows, its first-form row, and ids that extend its prefix with '-' (dropped by id).
+          const filter = `PartitionKey eq '${pk(collection)}' and RowKey ge '${prefix}' and RowKey lt '${prefix}/'`;
+          for await (const e of this.table.listEntities({ queryOptions: { filter } })) {
+            const parsed = entitySchema.safeParse(e);
+            if (!parsed.success || parsed.data.id !== id) continue;
+            const list = out.get(id) ?? out.set(id, []).get(id)!;
+            list.push({ day: parsed.data.day, rowKey: parsed.data.rowKey });
+          }
+        }),
+      );
     }
     return out;
   }

@@ -115,7 +115,7 @@ export async function runChangePass(ctx: EtlContext, spec: CollectionSpec, optio
     last ??= { changedAt: upper, id: undefined };
 
     const placements = new PlacementStore(storage.table(config.tables.watermarks));
-    const placed = changed.length > 0 ? await placements.load(spec.name) : new Map<string, Placement[]>();
+    const placed = changed.length > 0 ? await placements.lookup(spec.name, changed.map((d) => d._id)) : new Map<string, Placement[]>();
     const days = new Map<string, DayChanges>();
     const dayOf = (day: string) => days.get(day) ?? days.set(day, { day, incoming: [], leaving: [] }).get(day)!;
     const moves: { id: unknown; day: string }[] = [];

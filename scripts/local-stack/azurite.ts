@@ -20,7 +20,10 @@ function azuriteBin(): string {
 
 /** Starts Azurite (blob, queue, table) in memory on free ports. */
 export async function startAzurite(): Promise<AzuriteHandle> {
-  const [blob, queue, table] = [await freePort(), await freePort(), await freePort()];
+  // Each port is free when asked, not reserved: two asks can return the same one (seen: blob = table).
+  const picked = new Set<number>();
+  while (picked.size < 3) picked.add(await freePort());
+  const [blob, queue, table] = [...picked] as [number, number, number];
   const child = await startServer({
     what: "Azurite",
     command: process.execPath,

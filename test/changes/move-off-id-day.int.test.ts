@@ -3,8 +3,9 @@ import { join } from "node:path";
 import { BSON, ObjectId, type Document } from "mongodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getCollection } from "../../lib/collections/index.js";
+import { OffDayPlacements, PlacementStore } from "../../lib/changes/placements.js";
 import { runEtl } from "../../lib/pipeline/run-etl.js";
-import { TOMBSTONE_FIELD } from "../../lib/rewrite/index.js";
+import { idText, TOMBSTONE_FIELD } from "../../lib/rewrite/index.js";
 import { readCurated } from "../fixtures/lake-readers.js";
 import { closeTestClients, createTestStack, type TestStack } from "../fixtures/stack.js";
 
@@ -76,5 +77,28 @@ describe("a moved document the insert path placed off its ObjectId's day", () =>
       // The new day holds the moved version as its newest line.
       expect(raw.filter((l) => hex(l.doc._id) === hex(doc._id) && l.day === to && !l.doc[TOMBSTONE_FIELD])).toHaveLength(1);
     }
+  });
+
+  it("placement rows: added idempotently, found per id, settled to the new day", async () => {
+    const store = new PlacementStore(stack.ctx.storage.table(stack.config.tables.watermarks));
+    const onIdDay = new ObjectId(Math.floor(Date.parse("2026-02-01T10:00:00Z") / 1000));
+    const placed = new OffDayPlacements();
+    for (const id of ["ab", "abc", "b"]) placed.note(id, "2026-02-02");
+    placed.note("ab", "2026-02-03");
+    placed.note(onIdDay, "2026-02-01"); // on its ObjectId's day: no row
+    expect(placed.size).toBe(4);
+    await store.add("placetest", placed);
+    await store.add("placetest", placed); // a replay writes the same rows
+    const days = (m: Map<string, { day: string }[]>, id: unknown) => (m.get(idText(id)) ?? []).map((p) => p.day).sort();
+    const found = await store.lookup("placetest", ["ab", "abc", onIdDay]);
+    expect([days(found, "ab"), days(found, "abc"), days(found, onIdDay)]).toEqual([["2026-02-02", "2026-02-03"], ["2026-02-02"], []]);
+    expect(found.size).toBe(2);
+    expect([...(await store.load("placetest")).values()].flat()).toHaveLength(4);
+
+    await store.settle("placetest", [{ id: "ab", day: "2026-02-05" }], found);
+    const after = await store.lookup("placetest", ["ab", "abc"]);
+    expect([days(after, "ab"), days(after, "abc")]).toEqual([["2026-02-05"], ["2026-02-02"]]);
+    await store.settle("placetest", [{ id: onIdDay, day: "2026-02-01" }], new Map()); // back on its ObjectId's day: nothing to write
+    expect([...(await store.load("placetest")).values()].flat()).toHaveLength(3);
   });
 });
