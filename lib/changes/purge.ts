@@ -99,13 +99,20 @@ export async function purgeFlagged(ctx: EtlContext, spec: CollectionSpec, exclus
       log,
       stillHeld: () => lease.held,
     };
+    // What an earlier, interrupted pass removed: its rows are gone now, so a replay would count 0.
     const touched = new Map<string, PartitionCount[]>();
+    for (const { person } of pending) {
+      const earlier = await audit.get("purge", purgeKey(person, spec.name));
+      if (earlier?.status === "running") touched.set(person, [...earlier.partitions]);
+    }
     for (const [day, people] of days) {
       const counts = await removeFromPartition(input, day, people);
       if (counts.size > 0) summary.partitions++;
       for (const [person, c] of counts) {
-        (touched.get(person) ?? touched.set(person, []).get(person)!).push({ collection: spec.name, day, ...c });
+        touched.set(person, addCounts(touched.get(person) ?? [], { collection: spec.name, day, ...c }));
         summary.rows += c.raw + c.curated + c.quarantine;
+        // Progress, so a pass killed after this partition's swap still audits what it removed.
+        await audit.write({ kind: "purge", key: purgeKey(person, spec.name), profileId: person, rule: exclusionRule(profiles.get(person)), status: "running", partitions: touched.get(person)!, requestedAt: now });
       }
     }
     await crashpoint("purge-before-commit", spec.name);
@@ -124,4 +131,11 @@ export async function purgeFlagged(ctx: EtlContext, spec: CollectionSpec, exclus
   } finally {
     await lease.release();
   }
+}
+
+/** Partition counts with one more, summed into the entry of the same (collection, day). */
+function addCounts(list: readonly PartitionCount[], more: PartitionCount): PartitionCount[] {
+  const same = list.find((p) => p.collection === more.collection && p.day === more.day);
+  if (!same) return [...list, more];
+  return list.map((p) => (p === same ? { ...p, raw: p.raw + more.raw, curated: p.curated + more.curated, quarantine: p.quarantine + more.quarantine } : p));
 }
