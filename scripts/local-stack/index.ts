@@ -10,7 +10,7 @@ export interface LocalStack {
 
 /** Azurite + a MongoDB-wire server, real processes on free loopback ports. */
 export async function startLocalStack(): Promise<LocalStack> {
-  const [azurite, mongo] = await Promise.all([startAzurite(), startMongo()]);
+  const [azurite, mongo] = await startTogether(startAzurite(), startMongo());
   return {
     mongoUri: mongo.uri,
     mongoKind: mongo.kind,
@@ -29,4 +29,18 @@ export function stackEnv(stack: Pick<LocalStack, "mongoUri" | "storageConnection
     STATE_STORAGE: stack.storageConnectionString,
     ...extra,
   };
+}
+
+/**
+ * Servers started at once. If one fails, the ones that started are stopped before the error is
+ * thrown: Promise.all would leave them running, orphaned, after the caller exits.
+ */
+export async function startTogether<T extends readonly Promise<{ stop(): Promise<void> }>[]>(...starts: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const results = await Promise.allSettled(starts);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) {
+    await Promise.allSettled(results.flatMap((r) => (r.status === "fulfilled" ? [r.value.stop()] : [])));
+    throw failed.reason;
+  }
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
 }
