@@ -41,6 +41,7 @@ import { DocumentSink, fillSink } from "../lib/rewrite/index.js";
 import { ChangeMarkStore } from "../lib/state/change-marks.js";
 import { WatermarkStore } from "../lib/state/watermarks.js";
 import { startLocalStack, stackEnv } from "./local-stack/index.js";
+import { printTable } from "./bench/table.js";
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -255,8 +256,7 @@ async function main() {
       ["  of which the MongoDB query (FerretDB: a table scan)", secs(scan.ms), "", ""],
       ["peak RSS (own process)", mb(pass.maxRssBytes), mb(rebuild.maxRssBytes), "—"],
     ];
-    const w = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-    for (const r of rows) console.log("  " + r.map((c, i) => c.padEnd(w[i]!)).join("  "));
+    printTable(rows);
     console.log(`  change pass: ${pass.changed} changed of ${pass.read} read (${pass.outcome}); raw before the pass ${mb(rawBefore)}; rebuild ${rebuild.outcome}`);
   } finally {
     await closeMongoClients();

@@ -21,6 +21,7 @@ import { createEtlContext, type EtlContext } from "../lib/pipeline/context.js";
 import { DocumentSink, fillSink, rebuildDay } from "../lib/rewrite/index.js";
 import { WatermarkStore } from "../lib/state/watermarks.js";
 import { startLocalStack, stackEnv } from "./local-stack/index.js";
+import { printTable } from "./bench/table.js";
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -154,8 +155,7 @@ async function main() {
       ["wall time", secs(withHistory.wallMs), secs(without.wallMs)],
       ["peak RSS (own process)", mb(withHistory.maxRssBytes), mb(without.maxRssBytes)],
     ];
-    const w = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-    for (const r of rows) console.log("  " + r.map((c, i) => c.padEnd(w[i]!)).join("  "));
+    printTable(rows);
   } finally {
     await closeMongoClients();
     await stack.stop();

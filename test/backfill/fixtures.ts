@@ -2,7 +2,9 @@ import { HttpRequest, InvocationContext, type HttpResponseInit } from "@azure/fu
 import { BSON, ObjectId, type Document } from "mongodb";
 import { expect } from "vitest";
 import { drainQueue, type DrainOptions, type DrainStats } from "../../lib/backfill/drain.js";
-import { isJobFinished, type JobStatusView } from "../../lib/backfill/job-status.js";
+import { isJobFinished, readJobStatus, type JobStatusView } from "../../lib/backfill/job-status.js";
+import { parseBackfillRequest, type BackfillRequest } from "../../lib/backfill/request.js";
+import { submitBackfill } from "../../lib/backfill/submit.js";
 import { backfillStatusHandler, backfillSubmitHandler } from "../../lib/handlers/backfill-http.js";
 import { utcDay, type LakeZone } from "../../lib/load/lake-paths.js";
 import { runCliProcess, type CliProcessResult } from "../cli/run-cli.js";
@@ -155,4 +157,18 @@ export function expectCompacted(lake: LakeView, days: string[], fileId: string) 
 /** Runs the operator CLI (`npm run etl -- …`) in a child process, killable at a crash point. */
 export function runEtlCli(stack: TestStack, args: string[], env: Record<string, string> = {}): Promise<CliProcessResult> {
   return runCliProcess({ ...stack.env, ...env }, args);
+}
+
+/** A backfill request from its HTTP body, as of `now`; throws the problems of a bad one. */
+export function backfillRequest(body: unknown, now: Date): BackfillRequest {
+  const parsed = parseBackfillRequest(body, now);
+  if (!parsed.ok) throw new Error(parsed.problems.join("; "));
+  return parsed.request;
+}
+
+/** Submits a backfill and drains its queue in-process at a fixed clock, until the job is done. */
+export async function runBackfill(stack: TestStack, req: BackfillRequest, now: Date, hooks?: Parameters<typeof drainQueue>[1]["hooks"]): Promise<void> {
+  const job = await submitBackfill(stack.ctx, req, { now });
+  await drainQueue(stack.ctx, { until: () => isJobFinished(stack.ctx, job.jobId), retryDelaySeconds: 1, processingSeconds: 30, pollIntervalMs: 100, now: () => now, hooks });
+  expect((await readJobStatus(stack.ctx, job.jobId))?.status).toBe("done");
 }

@@ -1,12 +1,9 @@
 import { ObjectId, type Document } from "mongodb";
 import { afterAll, beforeEach, afterEach, describe, expect, it } from "vitest";
 import { dailyCompactionRequest } from "../../lib/backfill/daily-compaction.js";
-import { drainQueue } from "../../lib/backfill/drain.js";
-import { isJobFinished } from "../../lib/backfill/job-status.js";
-import { parseBackfillRequest, type BackfillRequest } from "../../lib/backfill/request.js";
-import { submitBackfill } from "../../lib/backfill/submit.js";
 import { getCollection } from "../../lib/collections/index.js";
 import { runEtl } from "../../lib/pipeline/run-etl.js";
+import { backfillRequest, runBackfill } from "../backfill/fixtures.js";
 import { readCurated, readJsonl } from "../fixtures/lake-readers.js";
 import { closeTestClients, createTestStack, type TestStack } from "../fixtures/stack.js";
 
@@ -23,17 +20,6 @@ function messages(fromMs: number, count: number): Document[] {
 }
 
 const runMessages = (stack: TestStack, ms: number) => runEtl(stack.ctx, { collections: [getCollection("messages")], now: new Date(ms) });
-
-function request(body: unknown, now: Date): BackfillRequest {
-  const parsed = parseBackfillRequest(body, now);
-  if (!parsed.ok) throw new Error(parsed.problems.join("; "));
-  return parsed.request;
-}
-
-async function backfill(stack: TestStack, req: BackfillRequest, now: Date, hooks?: Parameters<typeof drainQueue>[1]["hooks"]) {
-  const job = await submitBackfill(stack.ctx, req, { now });
-  await drainQueue(stack.ctx, { until: () => isJobFinished(stack.ctx, job.jobId), retryDelaySeconds: 1, processingSeconds: 30, pollIntervalMs: 100, now: () => now, hooks });
-}
 
 async function expectOnce(stack: TestStack, docs: Document[]) {
   const rows = (await readCurated(stack, "messages")).rows;
@@ -57,7 +43,7 @@ describe("change capture beside backfills and the compaction", () => {
     await stack.db.collection("messages").updateOne({ _id: changed._id }, { $set: { rating: 2, updatedAt: new Date(NOW + 5 * 60_000) } });
 
     let pass: Promise<unknown> | undefined;
-    await backfill(stack, request({ collections: ["messages"], from: "2026-03-20", to: "2026-03-20" }, new Date(NOW + H)), new Date(NOW + H), {
+    await runBackfill(stack, backfillRequest({ collections: ["messages"], from: "2026-03-20", to: "2026-03-20" }, new Date(NOW + H)), new Date(NOW + H), {
       afterSnapshot: async () => {
         // The hourly run starts while the chunk holds the day: its change pass waits for the partition.
         pass ??= runMessages(stack, NOW + H);
@@ -78,13 +64,13 @@ describe("change capture beside backfills and the compaction", () => {
     const [a, b] = [docs[1]!, docs[10]!]; // 2026-03-20 → 19, 2026-03-21 → 20
     await stack.db.collection("messages").updateOne({ _id: a._id }, { $set: { createdAt: new Date("2026-03-19T10:00:00Z"), updatedAt: new Date(NOW + 60_000) } });
     // Compaction of 19 and 20 before the change pass saw the move.
-    await backfill(stack, request({ collections: ["messages"], from: "2026-03-19", to: "2026-03-20" }, new Date(NOW + H)), new Date(NOW + H));
+    await runBackfill(stack, backfillRequest({ collections: ["messages"], from: "2026-03-19", to: "2026-03-20" }, new Date(NOW + H)), new Date(NOW + H));
     await runMessages(stack, NOW + H);
     let rows = await expectOnce(stack, docs);
     expect(dayOf(rows.find((r) => r.id === hex(a._id))!)).toBe("2026-03-19");
 
     // Compaction first, then a move out of a compacted day.
-    await backfill(stack, { ...dailyCompactionRequest(new Date("2026-03-22T00:30:00Z")), collections: ["messages"] }, new Date(NOW + 2 * H));
+    await runBackfill(stack, { ...dailyCompactionRequest(new Date("2026-03-22T00:30:00Z")), collections: ["messages"] }, new Date(NOW + 2 * H));
     await stack.db.collection("messages").updateOne({ _id: b._id }, { $set: { createdAt: new Date("2026-03-20T03:00:00Z"), updatedAt: new Date(NOW + 2 * H + 60_000) } });
     await runMessages(stack, NOW + 3 * H);
     rows = await expectOnce(stack, docs);

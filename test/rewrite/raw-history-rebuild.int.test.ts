@@ -1,15 +1,12 @@
 import { ObjectId, type Document } from "mongodb";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { dailyCompactionRequest } from "../../lib/backfill/daily-compaction.js";
-import { drainQueue } from "../../lib/backfill/drain.js";
-import { isJobFinished, readJobStatus } from "../../lib/backfill/job-status.js";
-import { parseBackfillRequest, type BackfillRequest } from "../../lib/backfill/request.js";
-import { submitBackfill } from "../../lib/backfill/submit.js";
 import { acceptErasure, runErasure } from "../../lib/changes/index.js";
 import { reconcile } from "../../lib/changes/reconcile.js";
 import { getCollection } from "../../lib/collections/index.js";
 import { runEtl } from "../../lib/pipeline/run-etl.js";
 import { TOMBSTONE_FIELD } from "../../lib/rewrite/index.js";
+import { backfillRequest, runBackfill } from "../backfill/fixtures.js";
 import { readCurated, readJsonl } from "../fixtures/lake-readers.js";
 import { closeTestClients, createTestStack, type TestStack } from "../fixtures/stack.js";
 
@@ -27,18 +24,6 @@ function message(ms: number, extra: Document = {}): Document {
 }
 
 const runMessages = (stack: TestStack, ms: number) => runEtl(stack.ctx, { collections: [getCollection("messages")], now: at(ms) });
-
-function request(body: unknown, now: Date): BackfillRequest {
-  const parsed = parseBackfillRequest(body, now);
-  if (!parsed.ok) throw new Error(parsed.problems.join("; "));
-  return parsed.request;
-}
-
-async function backfill(stack: TestStack, req: BackfillRequest, now: Date, hooks?: Parameters<typeof drainQueue>[1]["hooks"]) {
-  const job = await submitBackfill(stack.ctx, req, { now });
-  await drainQueue(stack.ctx, { until: () => isJobFinished(stack.ctx, job.jobId), retryDelaySeconds: 1, processingSeconds: 30, pollIntervalMs: 100, now: () => now, hooks });
-  expect((await readJobStatus(stack.ctx, job.jobId))?.status).toBe("done");
-}
 
 /** Raw lines of the collection as `id@updatedAt` or `id!reason`, counted (every key should count 1). */
 async function rawKeys(stack: TestStack): Promise<Map<string, number>> {
@@ -92,9 +77,9 @@ describe("raw keeps its history through every rebuild", () => {
     expect(await rawKeys(stack)).toEqual(expected);
 
     // The nightly compaction of 2026-03-20 and 2026-03-21, then a backfill of the day.
-    await backfill(stack, { ...dailyCompactionRequest(at(Date.parse("2026-03-22T00:30:00Z"))), collections: ["messages"] }, at(T0 + 4 * H));
+    await runBackfill(stack, { ...dailyCompactionRequest(at(Date.parse("2026-03-22T00:30:00Z"))), collections: ["messages"] }, at(T0 + 4 * H));
     expect(await rawKeys(stack)).toEqual(expected);
-    await backfill(stack, request({ collections: ["messages"], from: DAY, to: DAY }, at(T0 + 5 * H)), at(T0 + 5 * H));
+    await runBackfill(stack, backfillRequest({ collections: ["messages"], from: DAY, to: DAY }, at(T0 + 5 * H)), at(T0 + 5 * H));
     expect(await rawKeys(stack)).toEqual(expected);
     expect(await stack.lakeFiles("raw", "messages")).toHaveLength(1); // compacted: one file holds it all
 
@@ -103,7 +88,7 @@ describe("raw keeps its history through every rebuild", () => {
     expect(rows.find((r) => r.id === hex(kept._id))!.rating).toBe(5n);
 
     // A re-score reads raw's newest line per _id: the deleted document stays out.
-    await backfill(stack, request({ collections: ["messages"], from: DAY, to: DAY, rescoreOnly: true }, at(T0 + 6 * H)), at(T0 + 6 * H));
+    await runBackfill(stack, backfillRequest({ collections: ["messages"], from: DAY, to: DAY, rescoreOnly: true }, at(T0 + 6 * H)), at(T0 + 6 * H));
     const rescored = (await readCurated(stack, "messages")).rows;
     expect(rescored.map((r) => r.id).sort()).toEqual([hex(kept._id), hex(still._id)].sort());
     expect(rescored.find((r) => r.id === hex(kept._id))!.rating).toBe(5n);
@@ -121,7 +106,7 @@ describe("raw keeps its history through every rebuild", () => {
     await col.updateOne({ _id: moved._id }, { $set: { createdAt: at(Date.parse("2026-03-19T09:00:00Z")), updatedAt: at(T0 + 10 * M) } });
 
     // The compaction (20th and 21st) runs before the hourly change pass or reconcile saw either.
-    await backfill(stack, { ...dailyCompactionRequest(at(Date.parse("2026-03-22T00:30:00Z"))), collections: ["messages"] }, at(T0 + H));
+    await runBackfill(stack, { ...dailyCompactionRequest(at(Date.parse("2026-03-22T00:30:00Z"))), collections: ["messages"] }, at(T0 + H));
     const raw = await readJsonl(stack, "raw", "messages");
     const tombs = raw.filter((d) => d[TOMBSTONE_FIELD]).map((d) => ({ id: hex(d._id), ...(d[TOMBSTONE_FIELD] as { reason: string; movedTo?: string }) }));
     expect(tombs.map(({ id, reason, movedTo }) => ({ id, reason, movedTo })).sort((a, b) => a.id.localeCompare(b.id))).toEqual(
@@ -134,7 +119,7 @@ describe("raw keeps its history through every rebuild", () => {
 
     // The hourly cycle then brings the moved document's new version to its new day, once; nothing doubles.
     await runMessages(stack, T0 + 2 * H);
-    await backfill(stack, request({ collections: ["messages"], from: "2026-03-19", to: DAY, rescoreOnly: true }, at(T0 + 3 * H)), at(T0 + 3 * H));
+    await runBackfill(stack, backfillRequest({ collections: ["messages"], from: "2026-03-19", to: DAY, rescoreOnly: true }, at(T0 + 3 * H)), at(T0 + 3 * H));
     const rows = (await readCurated(stack, "messages")).rows;
     expect(rows.map((r) => r.id).sort()).toEqual([hex(moved._id), hex(stays._id)].sort());
     expect(dayOf(rows.find((r) => r.id === hex(moved._id))!)).toBe("2026-03-19");
@@ -164,8 +149,8 @@ describe("raw keeps its history through every rebuild", () => {
     ];
     expect((await lakeIds()).filter((id) => theirIds.includes(id))).toEqual([]);
 
-    await backfill(stack, { ...dailyCompactionRequest(at(Date.parse("2026-03-22T00:30:00Z"))), collections: ["messages"] }, at(T0 + 3 * H));
-    await backfill(stack, request({ collections: ["messages"], from: DAY, to: DAY }, at(T0 + 4 * H)), at(T0 + 4 * H));
+    await runBackfill(stack, { ...dailyCompactionRequest(at(Date.parse("2026-03-22T00:30:00Z"))), collections: ["messages"] }, at(T0 + 3 * H));
+    await runBackfill(stack, backfillRequest({ collections: ["messages"], from: DAY, to: DAY }, at(T0 + 4 * H)), at(T0 + 4 * H));
     expect((await lakeIds()).filter((id) => theirIds.includes(id))).toEqual([]);
     expect((await readCurated(stack, "messages")).rows.map((r) => r.id)).toEqual([hex(others[0]!._id)]);
   });
@@ -187,7 +172,7 @@ describe("raw keeps its history through every rebuild", () => {
       ...(await readCurated(stack, "messages")).rows.map((r) => String(r.id)),
     ];
     expect((await inLake()).filter((id) => theirIds.includes(id))).toEqual([]);
-    await backfill(stack, request({ collections: ["messages"], from: DAY, to: DAY }, at(T0 + H)), at(T0 + H));
+    await runBackfill(stack, backfillRequest({ collections: ["messages"], from: DAY, to: DAY }, at(T0 + H)), at(T0 + H));
     expect((await inLake()).filter((id) => theirIds.includes(id))).toEqual([]);
     expect((await readCurated(stack, "messages")).rows.map((r) => r.id)).toEqual([hex(others[0]!._id)]);
   });
@@ -208,7 +193,7 @@ describe("raw keeps its history through every rebuild", () => {
       [`${hex(docs[1]!._id)}!deleted`, 1],
     ]);
     let failures = 0;
-    await backfill(stack, request({ collections: ["messages"], from: DAY, to: DAY }, at(T0 + 2 * H)), at(T0 + 2 * H), {
+    await runBackfill(stack, backfillRequest({ collections: ["messages"], from: DAY, to: DAY }, at(T0 + 2 * H)), at(T0 + 2 * H), {
       afterWrite: async () => {
         // The first attempt's files are durable, the superseded ones still there: the retry reads both.
         if (failures++ === 0) throw new Error("worker died after writing");
