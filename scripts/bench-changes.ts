@@ -20,7 +20,6 @@
  * `--node-flags`: Node options for the two measured processes (e.g. the capped heap of BENCHMARKS.md);
  * `--changes-only`: measure the change pass alone (no rebuild, no bare query).
  */
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { BSON, ObjectId, type Document } from "mongodb";
 import { atOrBefore } from "../lib/backfill/day-filter.js";
@@ -41,12 +40,9 @@ import { DocumentSink, fillSink } from "../lib/rewrite/index.js";
 import { ChangeMarkStore } from "../lib/state/change-marks.js";
 import { WatermarkStore } from "../lib/state/watermarks.js";
 import { startLocalStack, stackEnv } from "./local-stack/index.js";
+import { arg, reportPhase, runMainOrPhase, runPhaseChild, type Measured } from "./bench/phase-child.js";
 import { printTable } from "./bench/table.js";
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1]! : fallback;
-};
 const DAYS = Number(arg("days", "90"));
 const NODE_FLAGS = arg("node-flags", "").split(" ").filter(Boolean);
 const PER_DAY = Number(arg("per-day", "10000"));
@@ -173,7 +169,6 @@ interface PhaseResult {
   changed?: number;
   partitions: number;
   wallMs: number;
-  maxRssBytes: number;
   outcome: string;
 }
 
@@ -186,7 +181,7 @@ async function phase(name: string): Promise<void> {
   if (name === "changes") {
     const exclusion = await loadTesterExclusion(await ctx.db());
     const pass = await runChangePass(ctx, spec, { now: LATER, exclusion });
-    result = { read: pass.read, changed: pass.changed, partitions: pass.days.filter((d) => d.status === "rewritten").length, wallMs: Date.now() - t, maxRssBytes: 0, outcome: pass.error ?? pass.outcome };
+    result = { read: pass.read, changed: pass.changed, partitions: pass.days.filter((d) => d.status === "rewritten").length, wallMs: Date.now() - t, outcome: pass.error ?? pass.outcome };
   } else {
     const day = arg("day", "");
     const request = parseBackfillRequest({ collections: ["messages"], from: day, to: day }, LATER);
@@ -194,25 +189,14 @@ async function phase(name: string): Promise<void> {
     const job = await submitBackfill(ctx, request.request, { now: LATER });
     await drainQueue(ctx, { until: () => isJobFinished(ctx, job.jobId), concurrency: 1, pollIntervalMs: 100, processingSeconds: 600 });
     const status = await readJobStatus(ctx, job.jobId);
-    result = { read: status?.documents ?? -1, partitions: status?.chunkCount ?? -1, wallMs: Date.now() - t, maxRssBytes: 0, outcome: status?.status ?? "?" };
+    result = { read: status?.documents ?? -1, partitions: status?.chunkCount ?? -1, wallMs: Date.now() - t, outcome: status?.status ?? "?" };
   }
   await closeMongoClients();
-  result.maxRssBytes = process.resourceUsage().maxRSS * 1024; // the kernel's peak for this process
-  process.stdout.write(`${JSON.stringify(result)}\n`);
+  reportPhase(result);
 }
 
-function runPhase(name: string, env: Record<string, string>, extra: string[] = []): Promise<PhaseResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...NODE_FLAGS, ...process.execArgv, fileURLToPath(import.meta.url), "--phase", name, ...extra], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
-    let out = "";
-    child.stdout.on("data", (c: Buffer) => (out += c.toString()));
-    child.once("error", reject);
-    child.once("close", (code) => {
-      const line = out.trim().split("\n").at(-1) ?? "";
-      if (code !== 0 || !line.startsWith("{")) reject(new Error(`phase ${name} exited ${code}: ${out.slice(-2000)}`));
-      else resolve(JSON.parse(line) as PhaseResult);
-    });
-  });
+function runPhase(name: string, env: Record<string, string>, extra: string[] = []): Promise<Measured<PhaseResult>> {
+  return runPhaseChild<PhaseResult>(fileURLToPath(import.meta.url), name, env, extra, NODE_FLAGS);
 }
 
 async function main() {
@@ -264,8 +248,4 @@ async function main() {
   }
 }
 
-const which = arg("phase", "");
-(which ? phase(which) : main()).catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runMainOrPhase(main, phase);

@@ -8,7 +8,6 @@
  *
  *   npx tsx scripts/bench-rebuild-history.ts [--docs 20000] [--versions 3]
  */
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { ObjectId, type Document } from "mongodb";
 import { committedDayFilter } from "../lib/backfill/day-filter.js";
@@ -21,12 +20,9 @@ import { createEtlContext, type EtlContext } from "../lib/pipeline/context.js";
 import { DocumentSink, fillSink, rebuildDay } from "../lib/rewrite/index.js";
 import { WatermarkStore } from "../lib/state/watermarks.js";
 import { startLocalStack, stackEnv } from "./local-stack/index.js";
+import { arg, reportPhase, runMainOrPhase, runPhaseChild, type Measured } from "./bench/phase-child.js";
 import { printTable } from "./bench/table.js";
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1]! : fallback;
-};
 const DOCS = Number(arg("docs", "20000"));
 const VERSIONS = Number(arg("versions", "3"));
 const DAY = "2026-11-29";
@@ -82,7 +78,6 @@ interface PhaseResult {
   rawLinesWritten: number;
   curatedRows: number;
   wallMs: number;
-  maxRssBytes: number;
 }
 
 async function phase(name: string): Promise<void> {
@@ -107,28 +102,13 @@ async function phase(name: string): Promise<void> {
     rawLinesWritten: result.written.find((f) => f.zone === "raw")?.count ?? 0,
     curatedRows: result.counts.curatedRows,
     wallMs: Date.now() - t,
-    maxRssBytes: 0,
   };
   await closeMongoClients();
-  out.maxRssBytes = process.resourceUsage().maxRSS * 1024;
-  process.stdout.write(`${JSON.stringify(out)}\n`);
+  reportPhase(out);
 }
 
-function runPhase(name: string, env: Record<string, string>, files: string[]): Promise<PhaseResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--phase", name, "--files", files.join(","), "--docs", String(DOCS), "--versions", String(VERSIONS)], {
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let out = "";
-    child.stdout.on("data", (c: Buffer) => (out += c.toString()));
-    child.once("error", reject);
-    child.once("close", (code) => {
-      const line = out.trim().split("\n").at(-1) ?? "";
-      if (code !== 0 || !line.startsWith("{")) reject(new Error(`phase ${name} exited ${code}: ${out.slice(-2000)}`));
-      else resolve(JSON.parse(line) as PhaseResult);
-    });
-  });
+function runPhase(name: string, env: Record<string, string>, files: string[]): Promise<Measured<PhaseResult>> {
+  return runPhaseChild<PhaseResult>(fileURLToPath(import.meta.url), name, env, ["--files", files.join(","), "--docs", String(DOCS), "--versions", String(VERSIONS)]);
 }
 
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
@@ -162,8 +142,4 @@ async function main() {
   }
 }
 
-const which = arg("phase", "");
-(which ? phase(which) : main()).catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runMainOrPhase(main, phase);
