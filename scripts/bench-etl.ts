@@ -11,6 +11,8 @@
  *   --node-flags="…"  extra node flags for the CLI child (with =), after the shebang's (the last
  *                     of a flag wins), e.g. "--max-semi-space-size=8"
  *   --no-build        reuse dist/ as it is
+ *   --off-day-ids     seed _ids made now instead of at createdAt (a migrated collection: every
+ *                     document off its ObjectId's day, one placement row each)
  *
  * Every figure is one child process measured by the kernel (GNU time): CPU-s = user + system,
  * peak RSS = max resident set, process start included. Servers' own CPU is not counted.
@@ -35,10 +37,12 @@ const { values } = parseArgs({
     profile: { type: "string" },
     "node-flags": { type: "string", default: "" },
     "no-build": { type: "boolean", default: false },
+    "off-day-ids": { type: "boolean", default: false },
   },
 });
 const root = resolve(import.meta.dirname, "..");
 const dist = join(root, "dist");
+const offDayIds = values["off-day-ids"];
 const runner = values.runner === "tsx" ? "tsx" : "compiled";
 const scriptArgs = (name: string) =>
   runner === "compiled" ? [join(dist, "scripts", `${name}.js`)] : ["--import", "tsx", join(root, "scripts", `${name}.ts`)];
@@ -106,8 +110,8 @@ async function compare(stack: LocalStack, messages: number, small: number) {
   const work = mkdtempSync(join(tmpdir(), "bench-etl-"));
   try {
     const jsonl = join(work, "messages.jsonl");
-    const seeded = await seedMessages(stack.mongoUri, "bench_main", messages, jsonl);
-    await seedMessages(stack.mongoUri, "bench_small", small);
+    const seeded = await seedMessages(stack.mongoUri, "bench_main", messages, { jsonlPath: jsonl, offDayIds });
+    await seedMessages(stack.mongoUri, "bench_small", small, { offDayIds });
     console.log(`Seeded ${messages} + ${small} messages (~1 KB each) in ${fmt(seeded, 1)} s (+ small) into ${stack.mongoKind}; CLI runner: ${runner}\n`);
 
     const env = baseEnv(stackEnv(stack, { MONGODB_DATABASE: "bench_main" }));
@@ -139,7 +143,7 @@ async function sizes(stack: LocalStack, list: number[]) {
   console.log(`Flat-memory curve, CLI runner: ${runner}${values["node-flags"] ? ` ${values["node-flags"]}` : ""}, ${stack.mongoKind}\n${"docs".padStart(9)} ${header.trimStart()}   seed s`);
   for (const n of list) {
     const database = `bench_${n}`;
-    const seeded = await seedMessages(stack.mongoUri, database, n);
+    const seeded = await seedMessages(stack.mongoUri, database, n, { offDayIds });
     const cli = await runCli(stack, database, n);
     console.log(`${String(n).padStart(9)} ${row("", n, cli).trimStart()}   ${fmt(seeded, 0).padStart(6)}`);
     await dropDatabase(stack.mongoUri, database);

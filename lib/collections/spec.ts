@@ -15,6 +15,12 @@ export interface ColumnDef {
    * quarantine a document without them.
    */
   required?: boolean;
+  /**
+   * Free text (messages, stack traces): its Parquet pages carry no min/max statistics. Those prune
+   * nothing for a text column, and parquetjs would copy whole texts into every page header, column
+   * chunk and column index (and hash and compare each one while writing).
+   */
+  freeText?: true;
   description: string;
 }
 

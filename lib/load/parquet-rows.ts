@@ -28,6 +28,8 @@ interface FlatField {
   name: string;
   required: boolean;
   dLevelMax: number;
+  /** Whether parquetjs keeps min/max for it (a column with `statistics: false` needs no distinct values). */
+  statistics: boolean;
   toPrimitive: (value: unknown) => unknown;
 }
 
@@ -56,7 +58,8 @@ export class FlatParquetWriter {
       // UTF8 strings stay strings: the PLAIN encoder takes Buffer.from() of each value anyway, so the
       // bytes are the same and one copy of every text value is saved.
       const toPrimitive = type === "UTF8" ? (value: unknown) => (typeof value === "string" ? value : convert(value)) : convert;
-      return { name: field.name, required: field.repetitionType === "REQUIRED", dLevelMax: field.dLevelMax, toPrimitive };
+      const statistics = (field as { statistics?: unknown }).statistics !== false;
+      return { name: field.name, required: field.repetitionType === "REQUIRED", dLevelMax: field.dLevelMax, statistics, toPrimitive };
     });
   }
 
@@ -117,7 +120,7 @@ export class FlatParquetWriter {
       } else {
         column.dlevels.push(field.dLevelMax);
         column.values.push(primitive);
-        column.distinct_values.add(row[field.name]);
+        if (field.statistics) column.distinct_values.add(row[field.name]);
       }
     }
     buffer.rowCount! += 1;

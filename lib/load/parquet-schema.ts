@@ -16,10 +16,12 @@ const parquetTypes: Record<ColumnType, string> = {
 export type Compression = "SNAPPY" | "GZIP";
 
 export function parquetSchema(columns: readonly ColumnDef[], compression: Compression): ParquetSchema {
-  const fields: Record<string, { type: string; optional: boolean; compression: Compression }> = {};
+  const fields: Record<string, { type: string; optional: boolean; compression: Compression; statistics?: false }> = {};
   for (const column of columns) {
     // Only the placement columns are never null; a required field that is missing is a null plus an etl_issues entry.
     fields[column.name] = { type: parquetTypes[column.type], optional: !isPlacementColumn(column), compression };
+    // Min/max of free text and JSON documents prune no query (see ColumnDef.freeText).
+    if (column.freeText || column.type === "json") fields[column.name]!.statistics = false;
   }
   return new ParquetSchema(fields as never);
 }

@@ -8,11 +8,29 @@ const answer = "Enzymes lower the activation energy by stabilising the transitio
 const CATEGORIES = ["activity", "question", "profilechat", "system"];
 
 /**
- * `count` ~1 KB messages over the last three days (the same every time for a seed), inserted into
- * `database.messages` with the extraction index. With `jsonlPath`, the same rows are also written
- * there as plain JSON lines (ids as hex, dates as ISO), the input of the DuckDB reference.
+ * An _id as the app's driver makes it at insert: its time is the document's createdAt (a counter
+ * keeps the ids of one seeding unique).
  */
-export async function seedMessages(uri: string, database: string, count: number, jsonlPath?: string): Promise<number> {
+function idAt(createdAt: Date, i: number): ObjectId {
+  return new ObjectId(Math.floor(createdAt.getTime() / 1000).toString(16).padStart(8, "0") + i.toString(16).padStart(16, "0"));
+}
+
+export interface SeedOptions {
+  /** Also write the rows as plain JSON lines (ids as hex, dates as ISO): the DuckDB reference's input. */
+  jsonlPath?: string;
+  /**
+   * Ids made now, not at createdAt: every document lies off its ObjectId's day (a migrated
+   * collection), the worst case for the off-day placement records (lib/changes/placements.ts).
+   */
+  offDayIds?: boolean;
+}
+
+/**
+ * `count` ~1 KB messages over the last three days (the same every time for a seed), inserted into
+ * `database.messages` with the extraction index.
+ */
+export async function seedMessages(uri: string, database: string, count: number, options: SeedOptions = {}): Promise<number> {
+  const { jsonlPath, offDayIds = false } = options;
   const started = Date.now();
   const client = await new MongoClient(uri).connect();
   const jsonl = jsonlPath ? createWriteStream(jsonlPath) : undefined;
@@ -30,7 +48,7 @@ export async function seedMessages(uri: string, database: string, count: number,
     for (let i = 0; i < count; i++) {
       const createdAt = new Date(now - 3 * 86_400_000 + Math.floor(random() * 3 * 86_400_000 - 600_000));
       batch.push({
-        _id: new ObjectId(), userId: new ObjectId(), category: CATEGORIES[i % 4],
+        _id: offDayIds ? new ObjectId() : idAt(createdAt, i), userId: new ObjectId(), category: CATEGORIES[i % 4],
         courseId: "BIO101", sessionId: `s${i >> 4}`, studentMessage: text, aiResponse: answer, createdAt,
         respondedAt: new Date(createdAt.getTime() + 2500), model: "gpt-4o", rating: 1 + (i % 5), flagged: false,
         tokens: { prompt: 120, completion: 240 },
