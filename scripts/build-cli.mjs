@@ -21,9 +21,26 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 // Optional peers the driver requires inside try/catch (compression, Kerberos, AWS/GCP auth,
 // client-side encryption, SOCKS): not installed, so left as requires that fail as they do unbundled.
 const optionalPeers = ["kerberos", "snappy", "@mongodb-js/zstd", "mongodb-client-encryption", "aws4", "@aws-sdk/credential-providers", "gcp-metadata", "socks"];
-// parquetjs's dependencies that call the deprecated `new Buffer()`: Node warns (DEP0005, on stderr
-// of every run) unless the caller lives in node_modules, so they are loaded from there.
+// parquetjs's dependencies that call the deprecated `new Buffer()`. Loaded from node_modules, each
+// call made Node walk the stack to see whether the caller lives there (its first 10,000 calls:
+// ~0.1 CPU-s of every run); bundled as they are, Node would warn (DEP0005) on every run. Bundled
+// with the constructor replaced by what it means today, neither happens.
 export const legacyBuffer = ["thrift", "node-int64"];
+const LEGACY_BUFFER = "const __legacyBuffer = (value, encodingOrOffset, length) => " +
+  "typeof value === 'number' ? Buffer.alloc(value) : Buffer.from(value, encodingOrOffset, length);\n";
+
+/** esbuild plugin: `new Buffer(…)` in the legacyBuffer packages → Buffer.alloc / Buffer.from. */
+const modernBuffer = {
+  name: "modern-buffer",
+  setup(b) {
+    const packages = new RegExp(`[\\\\/]node_modules[\\\\/](${legacyBuffer.join("|")})[\\\\/].*\\.js$`);
+    b.onLoad({ filter: packages }, (args) => {
+      const source = readFileSync(args.path, "utf8");
+      if (!/\bnew Buffer\(/.test(source)) return undefined;
+      return { contents: LEGACY_BUFFER + source.replace(/\bnew Buffer\(/g, "__legacyBuffer("), loader: "js" };
+    });
+  },
+};
 
 /** Bundles lib/cli/bin.ts into `outdir` (default dist/cli); returns the bin's path. */
 export async function buildCli(outdir = join(root, "dist", "cli")) {
@@ -36,7 +53,8 @@ export async function buildCli(outdir = join(root, "dist", "cli")) {
     format: "esm",
     platform: "node",
     target: "node20",
-    external: [...optionalPeers, ...legacyBuffer],
+    external: optionalPeers,
+    plugins: [modernBuffer],
     sourcemap: "linked",
     logLevel: "warning",
     // CommonJS packages inside an ES module bundle still call require() (node: built-ins, JSON).

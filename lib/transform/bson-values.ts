@@ -72,7 +72,11 @@ export function isObjectId(value: unknown): value is ObjectId {
 /** Top-level fields with numeric wrappers unwrapped to numbers; nested values left alone. */
 export function plainTopLevel(doc: Document): Document {
   const out: Document = {};
-  for (const [k, v] of Object.entries(doc)) out[k] = toNumber(v) ?? v;
+  // Per document: keys, not entries (no [key, value] array per field); plain values need no look.
+  for (const k of Object.keys(doc)) {
+    const v: unknown = doc[k];
+    out[k] = typeof v === "object" && v !== null ? (toNumber(v) ?? v) : v;
+  }
   return out;
 }
 
