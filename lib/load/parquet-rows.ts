@@ -4,6 +4,9 @@ import parquetTypes from "@dsnp/parquetjs/dist/lib/types.js";
 import { ParquetWriter } from "@dsnp/parquetjs/dist/lib/writer.js";
 import type { ParquetSchema } from "@dsnp/parquetjs/dist/lib/schema.js";
 import type { CuratedRow } from "../transform/curated-row.js";
+import { useFastestSnappy } from "./snappy.js";
+
+useFastestSnappy();
 
 type Schema = ParquetSchema;
 type Writer = ParquetWriter;
