@@ -54,7 +54,7 @@ export class FlatParquetWriter {
     private readonly pageSize: number,
   ) {
     this.fields = schema.fieldList.map((field) => {
-      if (field.isNested || field.repetitionType === "REPEATED") throw new Error(`FlatParquetWriter: column ${field.name} is not flat`);
+      if (field.isNested || field.repetitionType === "REPEATED" || field.rLevelMax !== 0) throw new Error(`FlatParquetWriter: column ${field.name} is not flat`);
       const type = (field.originalType ?? field.primitiveType)!;
       // The conversion parquetjs's shredder applies to this column (parquetTypes.toPrimitive), resolved once.
       const convert = parquetTypes.getParquetTypeDataObject(type as never, field).toPrimitive as (value: unknown) => unknown;
@@ -116,7 +116,7 @@ export class FlatParquetWriter {
       const field = fields[i]!;
       const column = buffer.columnData[field.name]!;
       const primitive = values[i];
-      column.rlevels.push(0);
+      // No repetition levels: parquetjs encodes them only for columns with rLevelMax > 0 (none here).
       column.count += 1;
       if (primitive === undefined) {
         column.dlevels.push(0);
