@@ -10,6 +10,11 @@
  *   --profile DIR     also write a V8 CPU profile of each CLI run into DIR (node --cpu-prof)
  *   --node-flags="…"  extra node flags for the CLI child (with =), after the shebang's (the last
  *                     of a flag wins), e.g. "--max-semi-space-size=8"
+ *   --repeat N        run each CLI measurement N times (default 1) and report the median CPU
+ *   --baseline BIN    also measure another bundled bin (e.g. a copy of dist/cli from an earlier
+ *                     commit), interleaved with this build's run by run on the same stack and
+ *                     windows: on a shared VM the same binary swings ±25 % over minutes, so only
+ *                     interleaved runs compare two builds
  *   --no-build        reuse dist/ as it is
  *   --off-day-ids     seed _ids made now instead of at createdAt (a migrated collection: every
  *                     document off its ObjectId's day, one placement row each)
@@ -38,6 +43,8 @@ const { values } = parseArgs({
     "node-flags": { type: "string", default: "" },
     "no-build": { type: "boolean", default: false },
     "off-day-ids": { type: "boolean", default: false },
+    repeat: { type: "string", default: "1" },
+    baseline: { type: "string" },
   },
 });
 const root = resolve(import.meta.dirname, "..");
@@ -48,9 +55,10 @@ const scriptArgs = (name: string) =>
   runner === "compiled" ? [join(dist, "scripts", `${name}.js`)] : ["--import", "tsx", join(root, "scripts", `${name}.ts`)];
 // The CLI: the bundled `campus-etl` bin (what an operator installs) started as its shebang starts
 // it (with its heap flags), or `npm run etl` through tsx.
-const cliArgs = (extraFlags: string[]) =>
-  runner === "compiled"
-    ? [...shebangFlags(join(dist, "cli/bin.js")), ...extraFlags, join(dist, "cli/bin.js")]
+const builtBin = join(dist, "cli/bin.js");
+const cliArgs = (extraFlags: string[], bin = builtBin) =>
+  runner === "compiled" || bin !== builtBin
+    ? [...shebangFlags(bin), ...extraFlags, bin]
     : [...extraFlags, "--import", "tsx", join(root, "scripts/etl.ts")];
 
 /** The node flags on a bin's `#!/usr/bin/env -S node …` line. */
@@ -87,11 +95,14 @@ interface CliRun extends ChildCost {
   curated: number;
 }
 
-async function runCli(stack: LocalStack, database: string, docs: number): Promise<CliRun> {
-  const tag = database.replace(/[^a-z0-9]/g, "");
-  const profile = values.profile ? ["--cpu-prof", "--cpu-prof-dir", resolve(values.profile), "--cpu-prof-name", `etl-${docs}.cpuprofile`] : [];
+let runs = 0;
+
+async function runCli(stack: LocalStack, database: string, docs: number, bin = builtBin): Promise<CliRun> {
+  // Containers and tables of its own per run: a repeated run starts from no watermark again.
+  const tag = `${database.replace(/[^a-z0-9]/g, "")}r${runs++}`;
+  const profile = values.profile ? ["--cpu-prof", "--cpu-prof-dir", resolve(values.profile), "--cpu-prof-name", `etl-${docs}-${tag}.cpuprofile`] : [];
   const flags = values["node-flags"].split(/\s+/).filter(Boolean);
-  const cost = await measureNode([...cliArgs([...flags, ...profile]), "run", "--collection", "messages"], baseEnv(stackEnv(stack, { MONGODB_DATABASE: database, ...isolated(tag) })));
+  const cost = await measureNode([...cliArgs([...flags, ...profile], bin), "run", "--collection", "messages"], baseEnv(stackEnv(stack, { MONGODB_DATABASE: database, ...isolated(tag) })));
   const landed = (zone: string) => [...cost.stdout.matchAll(new RegExp(`${zone}: (\\d+) (?:rows|docs)`, "g"))].reduce((n, m) => n + Number(m[1]), 0);
   const run = { ...cost, raw: landed("raw"), curated: landed("curated") };
   if (run.raw !== docs) throw new Error(`the CLI wrote ${run.raw} raw lines for ${docs} documents:\n${cost.stdout.slice(-2000)}`);
@@ -102,6 +113,9 @@ async function runCli(stack: LocalStack, database: string, docs: number): Promis
 }
 
 const fmt = (n: number, digits = 2) => n.toFixed(digits);
+const repeat = Math.max(1, Number(values.repeat));
+/** The run with the median CPU (the lower middle one of an even count). */
+const medianByCpu = <T extends ChildCost>(list: T[]): T => [...list].sort((a, b) => a.cpuS - b.cpuS)[Math.floor((list.length - 1) / 2)]!;
 const row = (what: string, docs: number, c: ChildCost) =>
   `${what.padEnd(34)} ${String(Math.round(docs / c.wallS)).padStart(8)} ${fmt(c.cpuS).padStart(7)} ${fmt(cpuPer10k(c, docs)).padStart(9)} ${fmt(c.peakMb, 0).padStart(8)}`;
 const header = `${"".padEnd(34)} ${"docs/s".padStart(8)} ${"CPU-s".padStart(7)} ${"CPU/10k".padStart(9)} ${"RSS MB".padStart(8)}`;
@@ -119,8 +133,17 @@ async function compare(stack: LocalStack, messages: number, small: number) {
     if (Number(drain.stdout.trim()) !== messages) throw new Error(`the cursor drain read ${drain.stdout.trim()} of ${messages}`);
     const duck = await measureNode(scriptArgs("bench/duckdb-parquet").concat(jsonl, join(work, "messages.parquet")), env);
     if (Number(duck.stdout.trim()) !== messages) throw new Error(`DuckDB wrote ${duck.stdout.trim()} of ${messages} rows`);
-    const cliSmall = await runCli(stack, "bench_small", small);
-    const cli = await runCli(stack, "bench_main", messages);
+    // Each build's small and main window, build after build, `repeat` times; the median by CPU counts.
+    const builds = [builtBin, ...(values.baseline ? [resolve(values.baseline)] : [])];
+    const measured = builds.map(() => ({ small: [] as CliRun[], main: [] as CliRun[] }));
+    for (let r = 0; r < repeat; r++) {
+      for (const [i, bin] of builds.entries()) {
+        measured[i]!.small.push(await runCli(stack, "bench_small", small, bin));
+        measured[i]!.main.push(await runCli(stack, "bench_main", messages, bin));
+      }
+    }
+    const cliSmall = medianByCpu(measured[0]!.small);
+    const cli = medianByCpu(measured[0]!.main);
 
     console.log(header);
     console.log(row(`bare sorted cursor drain (${messages})`, messages, drain));
@@ -134,6 +157,17 @@ async function compare(stack: LocalStack, messages: number, small: number) {
     console.log(`ratios, CPU: CLI / cursor drain ${fmt(cli.cpuS / drain.cpuS, 1)}×, CLI / DuckDB ${fmt(cli.cpuS / duck.cpuS, 1)}×, ` +
       `CLI − drain per 10k ${fmt(cpuPer10k(cli, messages) - cpuPer10k(drain, messages))}`);
     console.log(`ratios, peak RSS: CLI / cursor drain ${fmt(cli.peakMb / drain.peakMb, 1)}×, CLI / DuckDB ${fmt(cli.peakMb / duck.peakMb, 1)}×`);
+    if (repeat > 1 || builds.length > 1) {
+      console.log(`\nEvery CLI run, CPU-s per 10k (${repeat} × interleaved; the figures above are this build's medians):`);
+      for (const [i, bin] of builds.entries()) {
+        const per = (list: CliRun[], docs: number) => list.map((c) => fmt(cpuPer10k(c, docs))).join(", ");
+        console.log(`  ${i === 0 ? "this build" : `baseline ${bin}`}: ${small}: ${per(measured[i]!.small, small)}; ${messages}: ${per(measured[i]!.main, messages)}`);
+      }
+      if (builds.length > 1) {
+        const base = medianByCpu(measured[1]!.main);
+        console.log(`  median at ${messages}: this build ${fmt(cli.cpuS)} CPU-s, baseline ${fmt(base.cpuS)} CPU-s (${fmt((100 * (cli.cpuS - base.cpuS)) / base.cpuS, 1)} %)`);
+      }
+    }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
