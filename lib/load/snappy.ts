@@ -31,8 +31,9 @@ let encoder: "native" | "snappyjs" | undefined;
 
 /**
  * SNAPPY pages are compressed natively when the binary loads, else by parquetjs's snappyjs (pure
- * JavaScript, ~10× slower: ~4% of a run's CPU). Both write Snappy's raw format, which every Parquet
- * reader (and snappyjs) decodes; decoding stays parquetjs's. Idempotent; says which one is in use.
+ * JavaScript, ~10× slower per page: ~2 % of a run's CPU). Both write Snappy's raw format, which
+ * every Parquet reader (and snappyjs) decodes; decoding stays parquetjs's. Idempotent; says which
+ * one is in use.
  */
 export function useFastestSnappy(load?: () => unknown): "native" | "snappyjs" {
   if (encoder && !load) return encoder;
