@@ -5,6 +5,8 @@ import type { QueueClient } from "@azure/storage-queue";
 import type { Db } from "mongodb";
 import { collections } from "../collections/index.js";
 import type { Config } from "../config.js";
+import type { Compression } from "../load/parquet-schema.js";
+import { useFastestSnappy } from "../load/snappy.js";
 import { checkEgress, type EgressIpOptions } from "../network/egress-ip.js";
 import type { StorageClients } from "../storage/clients.js";
 import { redactSecrets } from "../telemetry/redact.js";
@@ -37,6 +39,7 @@ export async function runChecks(deps: CheckDeps, options: CheckOptions = {}): Pr
     ...(await storageChecks(deps)),
     await egressCheck(deps.env, options.egress),
     telemetryCheck(deps.config),
+    parquetCheck(deps.config.etl.parquetCompression, deps.config.etl.parquetCompression === "SNAPPY" ? useFastestSnappy() : undefined),
   ];
   return { worst: worstOf(checks), checks };
 }
@@ -183,4 +186,16 @@ function telemetryCheck(config: Config): CheckLine {
     return { check: "telemetry", level: "fail", detail: "APPLICATIONINSIGHTS_CONNECTION_STRING has no InstrumentationKey", fix: "copy the connection string from the Application Insights resource" };
   }
   return { check: "telemetry", level: "ok", detail: `Application Insights configured${endpoint ? ` (ingestion ${endpoint})` : ""}` };
+}
+
+/** Which encoder compresses curated pages: the same files either way, but snappyjs costs ~10× per page. */
+export function parquetCheck(compression: Compression, snappy?: "native" | "snappyjs"): CheckLine {
+  if (compression !== "SNAPPY") return { check: "curated parquet", level: "ok", detail: `${compression} pages (node:zlib)` };
+  if (snappy === "native") return { check: "curated parquet", level: "ok", detail: "SNAPPY pages, native encoder (snappy)" };
+  return {
+    check: "curated parquet",
+    level: "warn",
+    detail: "SNAPPY pages by snappyjs: the native snappy binary did not load (same files, ~10× the CPU per page)",
+    fix: "install the package on the platform it runs on (npm install puts the optional @napi-rs/snappy-<platform> binary in node_modules)",
+  };
 }

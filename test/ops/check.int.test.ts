@@ -49,6 +49,7 @@ describe("etl check", () => {
     expect(out).toMatch(new RegExp(`^OK {4}queue ${stack.config.queues.backfill} +reachable, write probe sent and removed$`, "m"));
     expect(out).toMatch(/^OK {4}egress ip +203\.0\.113\.9, as expected \(from http:\/\/127\.0\.0\.1:\d+\/ip\)$/m);
     expect(out).toMatch(/^WARN {2}telemetry +APPLICATIONINSIGHTS_CONNECTION_STRING is not set/m);
+    expect(out).toMatch(/^OK {4}curated parquet +SNAPPY pages, native encoder \(snappy\)$/m);
     expect(out).toMatch(/\nWARN: \d+ ok, 3 warn, 0 fail\n$/);
     expect(code).toBe(1);
 
